@@ -1,0 +1,36 @@
+# Two commands do everything on a fresh clone: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install model index demo test bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+model: install
+	$(BIN)/isobot model
+
+index: model
+	$(BIN)/isobot index
+
+demo: index
+	$(BIN)/isobot chat
+
+test: model
+	$(BIN)/python -m pytest -q
+
+bench: model
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf data/index data/indexes

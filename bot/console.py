@@ -1,0 +1,33 @@
+"""Console transport: a question a line on stdin, the answer on stdout."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from . import messages
+from .core import Core
+
+
+def run(core: Core, stdin: TextIO, stdout: TextIO, interactive: bool) -> int:
+    if interactive:
+        print(messages.WELCOME, file=stdout)
+    while True:
+        if interactive:
+            print("\n❓ ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            break
+        line = line.strip()
+        if not line:
+            continue
+        if line.lower() in ("/thoat", "/exit", "/quit"):
+            break
+        reply = core.handle_text(line)
+        if not interactive:
+            print(f"❓ {line}", file=stdout)
+        print(reply.text, file=stdout, flush=True)
+        if not interactive:
+            print(file=stdout)
+    if interactive:
+        print(messages.GOODBYE, file=stdout)
+    return 0

@@ -1,0 +1,52 @@
+"""Settings, read once from the environment at the edge; nothing else reads os.environ."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+# env var -> (field, kind); documented in the README
+ENV = {
+    "ISOBOT_KNOWLEDGE_DIR": ("knowledge_dir", Path),
+    "ISOBOT_DATA_DIR": ("data_dir", Path),
+    "ISOBOT_EMBED_MODEL": ("embed_model", Path),
+    "ISOBOT_THREADS": ("threads", int),
+    "ISOBOT_MIN_DENSE": ("min_dense", float),
+    "ISOBOT_MIN_COVERAGE": ("min_coverage", float),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    knowledge_dir: Path = Path("knowledge")
+    data_dir: Path = Path("data")
+    embed_model: Path | None = None  # a local sentence-transformers folder; default: converted e5-small
+    threads: int | None = None
+    min_dense: float | None = None
+    min_coverage: float | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        environ = os.environ if environ is None else environ
+        values = {}
+        for var, (name, kind) in ENV.items():
+            raw = environ.get(var, "").strip()
+            if raw:
+                try:
+                    values[name] = kind(raw)
+                except ValueError:
+                    from indexer.errors import IsobotError
+
+                    raise IsobotError(f"{var}={raw!r} is not a valid {kind.__name__}") from None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def replace(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "isobot.db"

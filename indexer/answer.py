@@ -1,0 +1,108 @@
+"""From search hits to an answer: the best passage, trimmed, with citations,
+or an honest "not found" when the best hit is not reliable."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .documents import Chunk, Hit
+from .search import Searcher
+from .text import clean, words
+
+MIN_DENSE = 0.80  # cosine of query and passage (e5 scores rarely fall below 0.7)
+MIN_COVERAGE = 0.45  # IDF-weighted share of the question's terms found in the passage
+MAX_CHARS = 700
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    title: str
+    section: str
+    code: str = ""
+    revision: str = ""
+
+    @classmethod
+    def of(cls, chunk: Chunk) -> "Citation":
+        return cls(chunk.source, chunk.title, chunk.section, chunk.code, chunk.revision)
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answered: bool
+    passage: str = ""  # the trimmed text that answers, when answered
+    citation: Citation | None = None
+    related: list[Citation] = field(default_factory=list)
+    suggestions: list[Citation] = field(default_factory=list)  # nearest sections, when not answered
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    min_dense: float = MIN_DENSE
+    min_coverage: float = MIN_COVERAGE
+
+    def reliable(self, hit: Hit) -> bool:
+        return hit.dense >= self.min_dense and hit.coverage >= self.min_coverage
+
+
+def answer(question: str, searcher: Searcher, thresholds: Thresholds = Thresholds(), k: int = 10) -> Answer:
+    question = clean(question)
+    hits = searcher.search(question, k=k, mode="hybrid") if question else []
+    return answer_from_hits(question, hits, thresholds)
+
+
+def answer_from_hits(question: str, hits: list[Hit], thresholds: Thresholds = Thresholds()) -> Answer:
+    sections = distinct_sections(hits)
+    if not sections or not thresholds.reliable(sections[0]):
+        return Answer(question, False, suggestions=[Citation.of(h.chunk) for h in sections[:3]],
+                      confidence=sections[0].dense if sections else 0.0)
+    best = sections[0]
+    related = [Citation.of(h.chunk) for h in sections[1:] if thresholds.reliable(h)][:3]
+    return Answer(question, True, trim(best.chunk.text, question), Citation.of(best.chunk), related, [], best.dense)
+
+
+def distinct_sections(hits: list[Hit]) -> list[Hit]:
+    seen, out = set(), []
+    for h in hits:
+        key = (h.chunk.source, h.chunk.section)
+        if key not in seen:
+            seen.add(key)
+            out.append(h)
+    return out
+
+
+def trim(text: str, question: str, max_chars: int = MAX_CHARS) -> str:
+    """The part of ``text`` that answers: the best-matching lines and what follows them."""
+    if len(text) <= max_chars:
+        return text
+    q = set(words(question))
+    pieces = [p for line in text.split("\n") for p in _sentences(line, max_chars)]
+    scores = [len(q & set(words(p))) for p in pieces]
+    start = max(range(len(pieces)), key=lambda i: (scores[i], -i))
+    end, size = start, len(pieces[start])
+    while end + 1 < len(pieces) and size + len(pieces[end + 1]) + 1 <= max_chars:
+        end += 1
+        size += len(pieces[end]) + 1
+    while start > 0 and size + len(pieces[start - 1]) + 1 <= max_chars:
+        start -= 1
+        size += len(pieces[start]) + 1
+    out = "\n".join(pieces[start : end + 1])
+    return ("… " if start > 0 else "") + out + (" …" if end + 1 < len(pieces) else "")
+
+
+def _sentences(line: str, max_chars: int) -> list[str]:
+    if len(line) <= max_chars:
+        return [line]
+    parts = re.split(r"(?<=[.;!?])\s+", line)
+    out = []
+    for p in parts:
+        while len(p) > max_chars:
+            cut = p.rfind(" ", 0, max_chars)
+            cut = cut if cut > 0 else max_chars
+            out.append(p[:cut])
+            p = p[cut:].lstrip()
+        out.append(p)
+    return out

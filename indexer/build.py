@@ -1,0 +1,162 @@
+"""Incremental indexing of the knowledge folder."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import store
+from .documents import Chunk
+from .embedder import Embedder
+from .errors import IndexMismatch, IndexMissing, IsobotError
+from .readers import SUFFIXES, read
+from .structure import MAX_WORDS, chunk_document
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    chunks: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+    notice: str = ""  # why everything was re-embedded, when it was
+
+    def as_json(self) -> dict:
+        return {
+            "documents": self.documents, "chunks": self.chunks, "added": len(self.added),
+            "updated": len(self.updated), "removed": len(self.removed), "unchanged": self.unchanged,
+            "failed": self.failed, "seconds": round(self.seconds, 3),
+        }
+
+
+def scan(knowledge_dir: Path) -> list[Path]:
+    """Supported files under the folder, sorted; hidden files, temp files and READMEs are skipped."""
+    root = Path(knowledge_dir)
+    if not root.is_dir():
+        raise IsobotError(f"knowledge folder not found: {root}")
+    found = []
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if any(part.startswith((".", "~$")) for part in rel.parts) or p.name.upper().startswith("README"):
+            continue
+        if p.is_file() and p.suffix.lower() in SUFFIXES:
+            found.append(p)
+    return found
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_index(
+    knowledge_dir: Path,
+    data_dir: Path,
+    embedder: Embedder,
+    progress: bool = False,
+    max_words: int = MAX_WORDS,
+    log: Callable[[str], None] = lambda message: None,
+) -> BuildReport:
+    """Bring the index in ``data_dir`` up to date with ``knowledge_dir``.
+
+    Unchanged files keep their chunks and vectors; changed and new files are
+    read and embedded; deleted files drop out. The new index replaces the old
+    one atomically, so a crash leaves the previous index serving.
+    """
+    started = time.perf_counter()
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".index.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IsobotError("another `isobot index` is running on this data folder") from None
+        report = _build(Path(knowledge_dir), data_dir, embedder, progress, max_words, log)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(knowledge_dir, data_dir, embedder, progress, max_words, log) -> BuildReport:
+    report = BuildReport()
+    chunking = {"max_words": max_words}
+    try:
+        old = store.load(data_dir)
+    except IndexMissing:
+        old = None
+    except IndexMismatch as e:
+        report.notice = f"the old index cannot be reused ({e}); rebuilding everything"
+        old = None
+    if old is not None and (old.model != embedder.id or old.manifest.get("chunking") != chunking):
+        report.notice = f"model or chunking changed ({old.model} -> {embedder.id}); re-embedding every document"
+        old = None
+    if report.notice:
+        log(report.notice)
+
+    old_docs = old.documents if old else {}
+    documents: dict[str, dict] = {}
+    kept: list[tuple[str, list[Chunk], np.ndarray | None]] = []  # (source, chunks, vectors or None = to embed)
+    for path in scan(knowledge_dir):
+        source = path.relative_to(knowledge_dir).as_posix()
+        try:
+            digest = _sha256(path)
+        except OSError as e:
+            report.failed.append({"path": source, "error": f"cannot read: {e.strerror}"})
+            continue
+        previous = old_docs.get(source)
+        if previous and previous["sha256"] == digest:
+            start, end = previous["chunks"]
+            kept.append((source, old.chunks[start:end], old.vectors[start:end]))
+            documents[source] = previous
+            report.unchanged += 1
+            continue
+        try:
+            doc = read(path)
+            chunks = chunk_document(doc, source, max_words)
+        except IsobotError as e:
+            report.failed.append({"path": source, "error": str(e)})
+            continue
+        (report.updated if previous else report.added).append(source)
+        kept.append((source, chunks, None))
+        documents[source] = {"sha256": digest, "title": doc.title, **{k: doc.meta.get(k, "") for k in ("code", "revision", "effective_date")}}
+    report.removed = sorted(set(old_docs) - set(documents) - {f["path"] for f in report.failed})
+    dropped = sorted(set(old_docs) & {f["path"] for f in report.failed})
+    report.removed += dropped
+    report.documents = len(documents)
+
+    if old is not None and not report.added and not report.updated and not report.removed:
+        report.chunks = len(old.chunks)
+        return report
+
+    fresh = [c for _, chunks, vectors in kept if vectors is None for c in chunks]
+    if fresh:
+        log(f"embedding {len(fresh)} chunks of {len(report.added) + len(report.updated)} documents")
+    new_vectors = embedder.embed([c.passage() for c in fresh], kind="passage", progress=progress) if fresh else None
+    all_chunks: list[Chunk] = []
+    parts: list[np.ndarray] = []
+    offset = 0
+    for source, chunks, vectors in kept:
+        if vectors is None:
+            vectors = new_vectors[offset : offset + len(chunks)]
+            offset += len(chunks)
+        documents[source] = {**documents[source], "chunks": [len(all_chunks), len(all_chunks) + len(chunks)]}
+        all_chunks += chunks
+        parts.append(vectors)
+    dim = embedder.dimension
+    vectors = np.concatenate(parts).astype(np.float32) if parts else np.zeros((0, dim), np.float32)
+    manifest = {
+        "format": store.FORMAT, "model": embedder.id, "dimension": dim, "normalized": True,
+        "chunking": chunking, "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "documents": documents,
+        "failed": report.failed,
+    }
+    store.write(data_dir, store.IndexData(manifest, all_chunks, vectors))
+    report.chunks = len(all_chunks)
+    return report

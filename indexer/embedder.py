@@ -1,0 +1,107 @@
+"""The embedder interface and its implementations.
+
+Anything with ``id``, ``dimension`` and ``embed(texts, kind)`` can embed: the
+real sentence-transformers model in production, a tiny hashing embedder where
+a test checks logic rather than retrieval quality.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from .errors import ModelError
+from .text import terms
+
+
+class Embedder(Protocol):
+    id: str
+    dimension: int
+
+    def embed(self, texts: Sequence[str], kind: str = "passage", progress: bool = False) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text; kind is "query" or "passage"."""
+        ...
+
+
+def model_id(path: Path) -> str:
+    """A stable identity for a model folder: its declared id, else name + config hash."""
+    path = Path(path)
+    declared = path / "isobot_model.json"
+    if declared.exists():
+        return json.loads(declared.read_text(encoding="utf-8"))["id"]
+    digest = hashlib.sha256()
+    for name in sorted(os.listdir(path)):
+        f = path / name
+        if f.is_file():
+            digest.update(name.encode())
+            digest.update(str(f.stat().st_size).encode())
+            if f.suffix == ".json":
+                digest.update(f.read_bytes())
+    return f"{path.name}@{digest.hexdigest()[:12]}"
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from a local folder (never from a hub)."""
+
+    def __init__(self, path: Path, batch_size: int = 32, threads: int | None = None) -> None:
+        self.path = Path(path)
+        if not (self.path / "modules.json").exists() and not (self.path / "config.json").exists():
+            raise ModelError(f"{self.path} is not a sentence-transformers model folder")
+        self.id = model_id(self.path)
+        self.batch_size = batch_size
+        self.threads = threads
+        self._model = None
+
+    @property
+    def model(self):
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            import torch
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            if self.threads:
+                torch.set_num_threads(self.threads)
+            try:
+                self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+            except Exception as e:
+                raise ModelError(f"cannot load the model at {self.path}: {e}") from None
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        model = self.model
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    def embed(self, texts: Sequence[str], kind: str = "passage", progress: bool = False) -> np.ndarray:
+        model = self.model
+        prompt = kind if kind in (model.prompts or {}) else None
+        vectors = model.encode(
+            list(texts), prompt_name=prompt, batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=progress,
+        )
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+
+class HashingEmbedder:
+    """Deterministic bag-of-terms vectors: for tests of logic around the embedder, not of quality."""
+
+    def __init__(self, dimension: int = 64) -> None:
+        self.dimension = dimension
+        self.id = f"hashing-{dimension}"
+
+    def embed(self, texts: Sequence[str], kind: str = "passage", progress: bool = False) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for term in terms(text):
+                h = int.from_bytes(hashlib.blake2b(term.encode(), digest_size=4).digest(), "little")
+                out[row, h % self.dimension] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)

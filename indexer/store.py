@@ -1,0 +1,125 @@
+"""The index on disk: a folder of plain files plus a JSON manifest.
+
+``DATA/index`` is a symlink to ``DATA/indexes/<name>``; a build writes a new
+folder and swaps the link atomically, so readers always see a whole index.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .documents import Chunk
+from .errors import IndexMismatch, IndexMissing
+
+FORMAT = 1
+
+
+def current_link(data_dir: Path) -> Path:
+    return Path(data_dir) / "index"
+
+
+@dataclass
+class IndexData:
+    manifest: dict
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    folder: Path | None = None
+    _faiss: object = field(default=None, repr=False)
+
+    @property
+    def model(self) -> str:
+        return self.manifest["model"]
+
+    @property
+    def documents(self) -> dict[str, dict]:
+        return self.manifest["documents"]
+
+    def faiss_index(self):
+        if self._faiss is None:
+            import faiss
+
+            path = self.folder / "dense.faiss" if self.folder else None
+            if path is not None and path.exists():
+                self._faiss = faiss.read_index(str(path))
+            else:
+                self._faiss = _flat_index(self.vectors)
+        return self._faiss
+
+
+def _flat_index(vectors: np.ndarray):
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def load(data_dir: Path, model: str | None = None) -> IndexData:
+    """Load the current index; refuse one built with another model than ``model``."""
+    folder = current_link(data_dir)
+    if not (folder / "manifest.json").exists():
+        raise IndexMissing(f"no index in {data_dir}: run `isobot index` first")
+    folder = folder.resolve()
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if manifest.get("format") != FORMAT:
+        raise IndexMismatch(f"the index in {folder} has format {manifest.get('format')}, expected {FORMAT}: run `isobot index`")
+    if model is not None and manifest["model"] != model:
+        raise IndexMismatch(
+            f"the index was built with model {manifest['model']!r} but the configured model is {model!r}: "
+            "run `isobot index` to rebuild it"
+        )
+    with open(folder / "chunks.jsonl", encoding="utf-8") as f:
+        chunks = [Chunk(**json.loads(line)) for line in f]
+    vectors = np.load(folder / "vectors.npy")
+    if len(vectors) != len(chunks):
+        raise IndexMismatch(f"the index in {folder} is damaged ({len(vectors)} vectors, {len(chunks)} chunks): run `isobot index`")
+    return IndexData(manifest, chunks, vectors, folder)
+
+
+def write(data_dir: Path, data: IndexData) -> Path:
+    """Write ``data`` as a new folder and make it current in one atomic step."""
+    data_dir = Path(data_dir)
+    root = data_dir / "indexes"
+    root.mkdir(parents=True, exist_ok=True)
+    n = 1 + max((int(p.name.split("-")[0]) for p in root.iterdir() if p.name.split("-")[0].isdigit()), default=0)
+    folder = root / f"{n:06d}-{os.getpid()}.partial"
+    folder.mkdir()
+    with open(folder / "chunks.jsonl", "w", encoding="utf-8") as f:
+        for chunk in data.chunks:
+            f.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
+    np.save(folder / "vectors.npy", np.ascontiguousarray(data.vectors, dtype=np.float32))
+    import faiss
+
+    faiss.write_index(_flat_index(data.vectors), str(folder / "dense.faiss"))
+    (folder / "manifest.json").write_text(json.dumps(data.manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    for f in folder.iterdir():
+        with open(f, "rb") as fh:
+            os.fsync(fh.fileno())
+    final = folder.with_suffix("")
+    folder.rename(final)
+    link = current_link(data_dir)
+    tmp_link = data_dir / f".index-{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(Path("indexes") / final.name)
+    os.replace(tmp_link, link)
+    remove_stale(data_dir)
+    return final
+
+
+def remove_stale(data_dir: Path) -> None:
+    """Delete index folders that are not current (older builds, crashed partial ones)."""
+    root = Path(data_dir) / "indexes"
+    link = current_link(data_dir)
+    keep = link.resolve().name if link.is_symlink() else None
+    for p in root.iterdir() if root.exists() else []:
+        if p.name != keep:
+            shutil.rmtree(p, ignore_errors=True)
