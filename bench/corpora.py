@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 QUESTIONS = Path(__file__).resolve().parent / "data" / "ward_questions.jsonl"
@@ -106,7 +107,7 @@ def _field(record: dict[str, Any], key: str) -> str:
 
 
 def ward_document(record: dict[str, Any]) -> str:
-    """One procedure as Markdown: front matter, "# name", one "## label" section per non-empty field."""
+    """One procedure as Markdown: front matter, "# name", a "## label" per non-empty field."""
     title = _one_line(record["ten_thu_tuc"])
     parts = [_front_matter(title=title, code=record["ma_thu_tuc"]), f"# {title}\n"]
     for key, label in WARD_SECTIONS:
@@ -122,7 +123,7 @@ def ward_path(code: str) -> str:
 
 
 def build_ward_kb(corpus: Path, out: Path) -> dict[str, str]:
-    """Write ``out/<ma_thu_tuc>.md`` for every ward-level procedure; return {code: relative path}."""
+    """Write ``out/<code>.md`` for every ward-level procedure; return {code: relative path}."""
     out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, str] = {}
     for record in ward_records(corpus):
@@ -133,7 +134,7 @@ def build_ward_kb(corpus: Path, out: Path) -> dict[str, str]:
 
 
 def ward_questions(corpus: Path, questions_file: Path = QUESTIONS) -> list[dict[str, Any]]:
-    """Eval items {"id", "question", "source"}; source lists the asked record and its same-name twins."""
+    """Eval items {"id", "question", "source"}; source = the asked record plus same-name twins."""
     names = {r["ma_thu_tuc"]: name_key(r["ten_thu_tuc"]) for r in ward_records(corpus)}
     by_name: dict[str, list[str]] = {}
     for code, key in names.items():
@@ -146,7 +147,7 @@ def ward_questions(corpus: Path, questions_file: Path = QUESTIONS) -> list[dict[
             row = json.loads(line)
             code = row["ma_thu_tuc"]
             if code not in names:
-                raise ValueError(f"{questions_file.name}:{number}: {code} is not a ward-level procedure")
+                raise ValueError(f"{questions_file.name}:{number}: {code} is not a ward procedure")
             twins = [other for other in by_name[names[code]] if other != code]
             items.append(
                 {
@@ -167,7 +168,7 @@ def _alqac_dir(corpus: Path) -> Path:
 
 
 def law_document(law: dict[str, Any]) -> str:
-    """One law as Markdown: front matter, then "## Điều {id}. {title}" and the body per article."""
+    """One law as Markdown: front matter, then "## Điều {id}. {title}" and body per article."""
     name = _one_line(law["id"])
     parts = [_front_matter(title=name), f"# {name}\n"]
     for article in law["articles"]:
@@ -238,7 +239,8 @@ def _smoke() -> None:
             "ward_questions_with_twins": sum(len(q["source"]) > 1 for q in questions),
             "alqac_documents": len(laws),
             "alqac_articles": sum(
-                p.read_text(encoding="utf-8").count("\n## Điều ") for p in (Path(tmp) / "alqac").glob("*.md")
+                p.read_text(encoding="utf-8").count("\n## Điều ")
+                for p in (Path(tmp) / "alqac").glob("*.md")
             ),
             "alqac_questions": len(legal),
             "alqac_questions_by_law": Counter(q["source"] for q in legal).most_common(3),

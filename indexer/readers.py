@@ -8,21 +8,29 @@ from pathlib import Path
 
 from .documents import Block, RawDocument
 from .errors import DocumentError
-from .text import clean
+from .text import clean, fold
 
 SUFFIXES = (".md", ".markdown", ".txt", ".docx", ".pdf", ".html", ".htm")
 
-_META_LINE = re.compile(
-    r"^\s*(mã hiệu|mã số|mã tài liệu|ký hiệu|lần ban hành|lần sửa đổi|phiên bản|"
-    r"ngày hiệu lực|ngày có hiệu lực|ngày ban hành|ngày áp dụng)\s*[:|]\s*(.+?)\s*$",
-    re.IGNORECASE,
-)
+# Matched on diacritic-folded text, so "Ma hieu: QT-05" counts too.
 _META_KEYS = {
-    "mã hiệu": "code", "mã số": "code", "mã tài liệu": "code", "ký hiệu": "code",
-    "lần ban hành": "revision", "lần sửa đổi": "revision", "phiên bản": "revision",
-    "ngày hiệu lực": "effective_date", "ngày có hiệu lực": "effective_date",
-    "ngày ban hành": "effective_date", "ngày áp dụng": "effective_date",
+    "ma hieu": "code", "ma so": "code", "ma tai lieu": "code", "ky hieu": "code",
+    "lan ban hanh": "revision", "lan sua doi": "revision", "phien ban": "revision",
+    "ngay hieu luc": "effective_date", "ngay co hieu luc": "effective_date",
+    "ngay ban hanh": "effective_date", "ngay ap dung": "effective_date",
 }
+_META_LINE = re.compile(r"^\s*(" + "|".join(_META_KEYS) + r")\s*[:|]\s*(.+?)\s*$")
+
+
+def _meta_line(line: str) -> tuple[str, str] | None:
+    """('code', 'QT-05') for a line such as 'Mã hiệu: QT-05'."""
+    m = _META_LINE.match(fold(line))
+    if not m:
+        return None
+    value = re.split(r"[:|]", line, maxsplit=1)[1]
+    return _META_KEYS[m.group(1)], value.strip(" ;.|")
+
+
 _FRONT_KEYS = {"title": "title", "code": "code", "revision": "revision", "effective_date": "effective_date",
                "ma_hieu": "code", "lan_ban_hanh": "revision", "ngay_hieu_luc": "effective_date"}
 
@@ -62,13 +70,17 @@ def read(path: Path) -> RawDocument:
     return doc
 
 
+def is_meta_line(text: str) -> bool:
+    return all(_meta_line(line) for line in text.split("\n"))
+
+
 def _guess_title(blocks: list[Block]) -> str:
     """The first heading, else the first short line that is not a 'Mã hiệu: …' line."""
     heading = next((b.text for b in blocks if b.kind == "heading"), "")
     if heading:
         return heading
     for b in blocks[:10]:
-        if b.kind == "para" and not _META_LINE.match(b.text) and len(b.text) <= 150 and "\n" not in b.text:
+        if b.kind == "para" and not _meta_line(b.text) and len(b.text) <= 150 and "\n" not in b.text:
             return b.text
     return ""
 
@@ -77,9 +89,9 @@ def _take_meta_lines(doc: RawDocument) -> None:
     """Pick 'Mã hiệu: QT-05' style lines (also table rows) into metadata; front matter wins."""
     for block in doc.blocks[:40]:
         for line in block.text.split("\n"):
-            m = _META_LINE.match(line)
-            if m:
-                doc.meta.setdefault(_META_KEYS[m.group(1).lower()], m.group(2).strip(" ;."))
+            found = _meta_line(line)
+            if found:
+                doc.meta.setdefault(*found)
 
 
 def _text_blocks(text: str) -> list[Block]:

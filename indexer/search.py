@@ -7,6 +7,7 @@ import numpy as np
 from .documents import Chunk, Hit
 from .embedder import Embedder
 from .lexical import BM25
+from .restore import Restorer
 from .store import IndexData
 from .text import clean, terms, words
 
@@ -14,8 +15,9 @@ MODES = ("hybrid", "dense", "bm25")
 
 # Function words that say nothing about which section answers a question.
 STOPWORDS = frozenset(
-    "la gi cua va cac nhung co khong duoc cho ve voi thi ma de nao bao nhieu the lam sao o tai trong khi "
-    "neu can phai nhu nay do mot hay hoac tu den theo boi vi bi nguoi ai gom ra vao len".split()
+    "la gi cua va cac nhung co khong duoc cho ve voi thi ma de nao bao nhieu lau may the lam sao o tai trong "
+    "khi neu can phai nhu nay do mot hay hoac tu den theo boi vi bi nguoi ai gom ra vao len dau a oi nhe vay "
+    "ha u minh toi em anh chi ban xin hoi muon biet".split()
 )
 
 
@@ -31,6 +33,7 @@ class Searcher:
         self.embedder = embedder
         self.alpha = alpha  # weight of the dense score in hybrid fusion
         self.pool = pool
+        self.restorer = Restorer(f"{c.title}\n{c.section}\n{c.text}" for c in index.chunks)
         chunk_term_lists = [chunk_terms(c) for c in index.chunks]
         self._chunk_terms = [set(t) for t in chunk_term_lists]
         self.bm25 = BM25(chunk_term_lists)
@@ -46,7 +49,7 @@ class Searcher:
         if not query or n == 0:
             return []
         pool = min(n, max(self.pool, k))
-        qvec = self.embedder.embed([query], kind="query")[0] if mode != "bm25" else None
+        qvec = self.embedder.embed([self.restorer.restore(query)], kind="query")[0] if mode != "bm25" else None
         lexical = self.bm25.scores(terms(query)) if mode != "dense" else None
 
         candidates: set[int] = set()

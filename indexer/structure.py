@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .documents import Block, Chunk, RawDocument
+from .readers import is_meta_line
 
 MAX_WORDS = 200  # e5 reads 512 tokens; ~200 Vietnamese syllables stay well inside
 
@@ -68,7 +69,7 @@ def sections(doc: RawDocument) -> list[Section]:
         if level:
             text = block.text
             # "Chương I" is usually followed by its name on the next line, in capitals
-            if re.match(r"^(Chương|CHƯƠNG|Phần|PHẦN|Mục|MỤC)\s+\S+$", text) and i + 1 < len(blocks):
+            if re.match(r"^(Chương|CHƯƠNG|Phần|PHẦN|Mục|MỤC)\s+((thứ|THỨ)\s+)?\S+$", text) and i + 1 < len(blocks):
                 nxt = blocks[i + 1].text
                 if blocks[i + 1].kind == "para" and nxt.isupper() and len(nxt) < 150:
                     text, i = f"{text}. {nxt}", i + 1
@@ -77,7 +78,7 @@ def sections(doc: RawDocument) -> list[Section]:
             stack.append((level, text))
             in_article = text.startswith("Điều ")
             out.append(Section([t for _, t in stack]))
-        else:
+        elif not (len(out) == 1 and is_meta_line(block.text)):  # header lines are metadata, not content
             out[-1].units.append(block.text)
         i += 1
     return [s for s in out if s.units]

@@ -1,0 +1,63 @@
+"""Retrieval and answers with the real model over the fixture documents."""
+
+import unicodedata
+
+import pytest
+
+from indexer.answer import answer, trim
+from indexer.text import fold
+
+CASES = [
+    ("hết thời hạn lưu thì hủy hồ sơ như thế nào", "quy-trinh/qt-02-kiem-soat-ho-so.md", "5.2"),
+    ("trả kết quả trễ hẹn thì phải làm gì", "quy-trinh/qt-07-mot-cua.txt", "5.2"),
+    ("bao lâu họp xem xét của lãnh đạo một lần", "quy-trinh/qt-05-xem-xet-lanh-dao.docx", "5.1"),
+    ("thời hạn xử lý phản ánh kiến nghị", "phap-luat/nghi-dinh-mau.txt", "Điều 32"),
+    ("ai phê duyệt hủy hồ sơ hết hạn lưu", "quy-trinh/qt-02-kiem-soat-ho-so.md", "5.2"),
+]
+
+
+@pytest.mark.parametrize("question, source, section", CASES)
+@pytest.mark.parametrize("variant", ["as typed", "no diacritics", "NFD"])
+def test_right_section_first_in_every_spelling(real_index, question, source, section, variant):
+    _, _, searcher = real_index
+    q = {"as typed": question, "no diacritics": fold(question), "NFD": unicodedata.normalize("NFD", question)}[variant]
+    top = searcher.search(q, k=3)[0].chunk
+    assert top.source == source and section in top.section
+
+
+@pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])
+def test_every_mode_finds_an_exact_question(real_index, mode):
+    _, _, searcher = real_index
+    assert searcher.search("Phiếu xin lỗi và hẹn lại ngày trả kết quả", k=1, mode=mode)[0].chunk.source == "quy-trinh/qt-07-mot-cua.txt"
+
+
+def test_answer_cites_code_revision_and_section(real_index):
+    _, _, searcher = real_index
+    a = answer("hồ sơ chất lượng phải lưu tối thiểu bao lâu", searcher)
+    assert a.answered
+    assert "03 năm" in a.passage
+    assert (a.citation.code, a.citation.revision) == ("QT-02", "02")
+    assert a.citation.section == "5. Nội dung quy trình > 5.2 Thời gian lưu và hủy hồ sơ"
+    assert len(a.related) <= 3
+
+
+@pytest.mark.parametrize("question", ["giá vàng hôm nay", "thoi tiet ha noi ngay mai", "cách nấu phở bò ngon",
+                                      "tỷ số trận Việt Nam Thái Lan", "asdfgh qwerty", "👍👍👍"])
+def test_off_topic_questions_get_not_found_with_suggestions(real_index, question):
+    _, _, searcher = real_index
+    a = answer(question, searcher)
+    assert not a.answered and a.passage == "" and a.citation is None
+
+
+def test_empty_and_markup_questions_do_not_break(real_index):
+    _, _, searcher = real_index
+    assert searcher.search("   \u200b ", k=3) == []
+    assert not answer("", searcher).answered
+    a = answer("<b>hồ sơ</b> & *lưu* _bao lâu_?", searcher)
+    assert a.citation is None or a.citation.source.endswith(".md")
+
+
+def test_trim_keeps_the_lines_that_answer():
+    text = "\n".join([f"Dòng {i} về việc khác hoàn toàn." for i in range(40)] + ["Thời hạn lưu hồ sơ là 05 năm."])
+    out = trim(text, "thời hạn lưu hồ sơ", max_chars=200)
+    assert "05 năm" in out and len(out) <= 210 and out.startswith("…")
