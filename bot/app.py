@@ -24,11 +24,9 @@ def open_embedder(settings: Settings) -> SentenceTransformerEmbedder:
 
 
 def thresholds(settings: Settings) -> Thresholds:
-    default = Thresholds()
-    return Thresholds(
-        settings.min_dense if settings.min_dense is not None else default.min_dense,
-        settings.min_coverage if settings.min_coverage is not None else default.min_coverage,
-    )
+    if settings.min_confidence is None:
+        return Thresholds()
+    return Thresholds(min_confidence=settings.min_confidence)
 
 
 @dataclass
@@ -51,3 +49,15 @@ class Knowledge:
     @property
     def thresholds(self) -> Thresholds:
         return thresholds(self.settings)
+
+
+def open_store(settings: Settings):
+    from .store import Store
+
+    return Store(settings.db_path)
+
+
+def open_core(settings: Settings):
+    from .core import Core
+
+    return Core(Knowledge(settings), open_store(settings), settings.link_code_days)

@@ -118,9 +118,10 @@ def ask(settings: Settings, question: str, as_json: bool) -> None:
     """
     from dataclasses import asdict
 
-    from .core import Core
+    from .app import open_core
+    from .core import Sender
 
-    reply = Core(_knowledge(settings)).ask(question)
+    reply = open_core(settings).text(Sender("console", "cli", "cli"), question)
     a = reply.answer
     if not as_json:
         click.echo(reply.text)
@@ -172,10 +173,166 @@ def chat(settings: Settings) -> None:
         echo "thủ tục khai sinh" | isobot chat
     """
     from . import console
-    from .core import Core
+    from .app import open_core
 
-    core = Core(_knowledge(settings))
-    console.run(core, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+    console.run(open_core(settings), sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+
+
+@cli.command()
+@click.option("--telegram", is_flag=True, help="Serve on Telegram (TELEGRAM_BOT_TOKEN).")
+@click.option("--zalo", is_flag=True, help="Serve on Zalo (ZALO_BOT_TOKEN).")
+@click.option("--webhook", default="", help="Telegram webhook URL (needs TELEGRAM_WEBHOOK_SECRET); default: long polling.")
+@click.option("--zalo-webhook", default="", help="Zalo webhook URL (needs ZALO_WEBHOOK_SECRET); default: long polling.")
+@click.option("--listen", default="127.0.0.1", show_default=True, help="Address the webhook servers listen on.")
+@click.option("--port", default=8443, show_default=True, help="Port of the Telegram webhook server.")
+@click.option("--zalo-port", default=8444, show_default=True, help="Port of the Zalo webhook server.")
+@click.pass_obj
+def serve(settings: Settings, **options) -> None:
+    """Run the chat bot on Telegram, Zalo or both.
+
+    \b
+    Example:
+        TELEGRAM_BOT_TOKEN=123:abc isobot serve --telegram --zalo
+    """
+    import asyncio
+    import logging
+
+    from .app import open_core
+    from .serve import ServeOptions, check
+    from .serve import serve as run_serve
+
+    opts = ServeOptions(**options)
+    check(settings, opts)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    asyncio.run(run_serve(open_core(settings), settings, opts))
+
+
+@cli.group()
+def officers() -> None:
+    """Manage the roster of officers and the linking of chat accounts.
+
+    \b
+    Example:
+        isobot officers import danh-sach-can-bo.xlsx
+    """
+
+
+@officers.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def officers_import(settings: Settings, file: Path, as_json: bool) -> None:
+    """Import or update officers from CSV/XLSX (header row; Vietnamese or English column names).
+
+    \b
+    Example:
+        isobot officers import danh-sach-can-bo.csv
+    """
+    from .app import open_store
+    from .roster import import_officers
+
+    report = import_officers(open_store(settings), file)
+    if as_json:
+        _echo_json(report.as_json())
+    else:
+        click.echo(f"{report.added} added, {report.updated} updated, {len(report.errors)} rejected")
+    for e in report.errors:
+        click.echo(f"{file}:{e['line']}: {e['error']}", err=True)
+
+
+@officers.command(name="code")
+@click.argument("staff_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def officers_code(settings: Settings, staff_id: str, as_json: bool) -> None:
+    """Print a one-time link code for one officer (and the Telegram deep link).
+
+    \b
+    Example:
+        isobot officers code CB001 --json
+    """
+    from .app import open_store
+    from .roster import deep_link
+
+    store = open_store(settings)
+    if store.officer(staff_id) is None:
+        raise IsobotError(f"no officer with staff_id {staff_id}: import the roster first")
+    code, expires = store.create_code(staff_id, settings.link_code_days)
+    link = deep_link(settings.telegram_username or store.get_meta("telegram_username"), code)
+    if as_json:
+        _echo_json({"staff_id": staff_id, "code": code, "expires_at": expires, "link": link})
+    else:
+        click.echo(f"{staff_id}: {code} (expires {expires}){'  ' + link if link else ''}")
+
+
+@officers.command(name="codes")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="A .csv or .xlsx file.")
+@click.option("--unit", default=None, help="Only this unit.")
+@click.pass_obj
+def officers_codes(settings: Settings, out: Path, unit: str | None) -> None:
+    """Export new link codes for a whole unit (or everyone) for HR to hand out.
+
+    \b
+    Example:
+        isobot officers codes --unit "Văn phòng" --out ma-lien-ket.xlsx
+    """
+    from .app import open_store
+    from .roster import export_codes
+
+    store = open_store(settings)
+    n = export_codes(store, out, unit, settings.link_code_days,
+                     settings.telegram_username or store.get_meta("telegram_username"))
+    click.echo(f"{n} codes written to {out}")
+
+
+@officers.command(name="unlink")
+@click.argument("staff_id")
+@click.pass_obj
+def officers_unlink(settings: Settings, staff_id: str) -> None:
+    """Remove every chat account linked to an officer.
+
+    \b
+    Example:
+        isobot officers unlink CB001
+    """
+    from .app import open_store
+
+    click.echo(f"{open_store(settings).unlink(staff_id)} accounts unlinked from {staff_id}")
+
+
+@cli.command()
+@click.option("--since", default=None, help="Only questions from this date (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.pass_obj
+def unanswered(settings: Settings, since: str | None, fmt: str) -> None:
+    """Questions the bot could not answer, for the ISO secretary.
+
+    \b
+    Example:
+        isobot unanswered --since 2026-01-01 --format csv > chua-tra-loi.csv
+    """
+    import csv
+
+    from .app import open_store
+
+    if since:
+        import datetime as dt
+
+        try:
+            dt.date.fromisoformat(since)
+        except ValueError:
+            raise IsobotError(f"--since {since!r}: use YYYY-MM-DD") from None
+    rows = list(open_store(settings).unanswered(since))
+    if fmt == "json":
+        _echo_json(rows)
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["created_at", "question", "staff_id", "full_name", "unit", "platform"])
+        writer.writerows([[r[k] for k in ("created_at", "question", "staff_id", "full_name", "unit", "platform")] for r in rows])
+    else:
+        for r in rows:
+            click.echo(f"{r['created_at']}  {r['full_name'] or '-'} ({r['unit'] or '-'}): {r['question']}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import getpass
 from typing import TextIO
 
 from . import messages
-from .core import Core
+from .core import Core, Sender
 
 
 def run(core: Core, stdin: TextIO, stdout: TextIO, interactive: bool) -> int:
+    sender = Sender("console", getpass.getuser(), "console")
     if interactive:
         print(messages.WELCOME, file=stdout)
     while True:
@@ -22,7 +24,7 @@ def run(core: Core, stdin: TextIO, stdout: TextIO, interactive: bool) -> int:
             continue
         if line.lower() in ("/thoat", "/exit", "/quit"):
             break
-        reply = core.handle_text(line)
+        reply = core.text(sender, line)
         if not interactive:
             print(f"❓ {line}", file=stdout)
         print(reply.text, file=stdout, flush=True)

@@ -1,55 +1,206 @@
-"""The conversation core: one function per intent, no transport in sight."""
+"""The conversation core: one method per intent, no transport in sight.
+
+Adapters turn their updates into ``Sender`` + text / contact / button data,
+call the core, and render the ``Reply`` objects it returns.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import re
+from dataclasses import dataclass, field
 
-from indexer.answer import Answer, answer
+from indexer.answer import Answer, Citation, answer, trim
 
-from . import messages
+from . import messages as m
 from .app import Knowledge
+from .store import Officer, Store
 
 MAX_QUESTION_CHARS = 1000
+BUTTON_PLATFORMS = {"telegram"}
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9]{4}[\s-]?[A-Za-z0-9]{4}$")
+GOOD = {"👍", "tot", "tốt", "hữu ích", "huu ich", "đúng", "dung"}
+BAD = {"👎", "chưa tốt", "chua tot", "sai", "chưa đúng", "chua dung", "không đúng", "khong dung"}
+
+
+@dataclass(frozen=True)
+class Sender:
+    platform: str  # "telegram" | "zalo" | "console"
+    user_id: str
+    chat_id: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
 
 
 @dataclass(frozen=True)
 class Reply:
     text: str
+    html: str = ""  # the same reply as Telegram HTML; empty means: escape ``text``
+    buttons: list[list[Button]] = field(default_factory=list)
     answer: Answer | None = None
+    ask_contact: bool = False  # offer Telegram's "share my phone number" button
+    linked: bool = False  # the account was just linked: adapters drop the contact button
 
 
 class Core:
-    def __init__(self, knowledge: Knowledge) -> None:
+    def __init__(self, knowledge: Knowledge, store: Store, code_days: int = 7) -> None:
         self.knowledge = knowledge
+        self.store = store
+        self.code_days = code_days
 
-    def ask(self, question: str) -> Reply:
-        question = question.strip()
-        if not question:
-            return Reply(messages.EMPTY_QUESTION)
+    # who is talking -----------------------------------------------------------------------
+    def officer(self, sender: Sender) -> Officer | None:
+        if sender.platform == "console":  # the local operator at the server's own terminal
+            return Officer("", "Người dùng máy chủ", role="admin")
+        return self.store.account_officer(sender.platform, sender.user_id)
+
+    def _instructions(self, sender: Sender) -> Reply:
+        contact = sender.platform in BUTTON_PLATFORMS
+        return Reply(m.LINK_INSTRUCTIONS + ("\n" + m.LINK_BY_PHONE if contact else ""), ask_contact=contact)
+
+    # intents ----------------------------------------------------------------------------------
+    def start(self, sender: Sender, payload: str = "") -> Reply:
+        if payload.strip():
+            return self.link_code(sender, payload)
+        officer = self.officer(sender)
+        if officer is None:
+            return self._instructions(sender)
+        return Reply(m.WELCOME_BACK.format(name=officer.full_name) + "\n\n" + m.HELP)
+
+    def link_code(self, sender: Sender, code: str) -> Reply:
+        officer, why = self.store.redeem_code(code, sender.platform, sender.user_id, sender.chat_id)
+        if officer is None:
+            return Reply({"unknown": m.CODE_UNKNOWN, "used": m.CODE_USED, "expired": m.CODE_EXPIRED}[why])
+        return Reply(m.LINKED.format(name=officer.full_name, unit=officer.unit or "—"), linked=True)
+
+    def contact(self, sender: Sender, contact_user_id: str | None, phone: str) -> Reply:
+        if not contact_user_id or str(contact_user_id) != str(sender.user_id):
+            return Reply(m.CONTACT_NOT_OWN)
+        matches = self.store.officers_by_phone(phone)
+        if len(matches) != 1:
+            return Reply(m.PHONE_NOT_FOUND if not matches else m.PHONE_AMBIGUOUS)
+        officer = matches[0]
+        self.store.link(sender.platform, sender.user_id, sender.chat_id, officer.staff_id, "contact")
+        return Reply(m.LINKED.format(name=officer.full_name, unit=officer.unit or "—"), linked=True)
+
+    def text(self, sender: Sender, text: str) -> Reply:
+        """Any typed message: a command, a follow-up, a link code or a question."""
+        text = text.strip()
+        officer = self.officer(sender)
+        command, _, rest = text.partition(" ")
+        command = command.lower().split("@")[0] if command.startswith("/") else ""
+        if command == "/start":
+            return self.start(sender, rest)
+        if officer is None:
+            if CODE_PATTERN.match(text):
+                return self.link_code(sender, text)
+            return self._instructions(sender)
+        if command:
+            return self._command(sender, officer, command, rest.strip())
+        follow = self._follow_up(sender, officer, text)
+        return follow or self.ask(sender, officer, text)
+
+    def _command(self, sender: Sender, officer: Officer, command: str, arg: str) -> Reply:
+        if command == "/help":
+            return Reply(m.HELP)
+        if command == "/hoi":
+            return self.ask(sender, officer, arg) if arg else Reply(m.EMPTY_QUESTION)
+        if command == "/tailieu":
+            return self.documents()
+        if command == "/toi":
+            return self.profile(sender, officer)
+        if command in ("/reload", "/huylienket") and not officer.is_admin:
+            return Reply(m.ADMIN_ONLY)
+        if command == "/reload":
+            folder = self.knowledge.reload()
+            return Reply(m.RELOADED.format(n=len(self.knowledge.searcher.index.documents), name=folder.name))
+        if command == "/huylienket":
+            if not arg:
+                return Reply(m.UNLINK_USAGE)
+            return Reply(m.UNLINKED.format(staff_id=arg, n=self.store.unlink(arg)))
+        return Reply(m.UNKNOWN_COMMAND)
+
+    def ask(self, sender: Sender, officer: Officer, question: str) -> Reply:
+        if not question.strip():
+            return Reply(m.EMPTY_QUESTION)
         if len(question) > MAX_QUESTION_CHARS:
-            return Reply(messages.TOO_LONG.format(n=len(question), limit=MAX_QUESTION_CHARS))
+            return Reply(m.TOO_LONG.format(n=len(question), limit=MAX_QUESTION_CHARS))
         a = answer(question, self.knowledge.searcher, self.knowledge.thresholds)
-        return Reply(messages.answer_text(a), a)
+        c = a.citation
+        qid = self.store.log_question(
+            staff_id=officer.staff_id or None, platform=sender.platform, user_id=sender.user_id,
+            question=a.question, answered=int(a.answered), answer=a.passage, source=c.source if c else None,
+            title=c.title if c else None, section=c.section if c else None, code=c.code if c else None,
+            revision=c.revision if c else None, confidence=round(a.confidence, 4),
+            related=json.dumps([r.__dict__ for r in (a.related or a.suggestions)], ensure_ascii=False),
+        )
+        buttons = sender.platform in BUTTON_PLATFORMS
+        text = m.answer_text(a, numbered=not buttons)
+        html = m.answer_html(a, numbered=not buttons)
+        rows: list[list[Button]] = []
+        if buttons and a.answered:
+            rows.append([Button(m.BUTTON_FULL, f"full:{qid}")])
+            rows += [[Button(m.short(r), f"rel:{qid}:{i}")] for i, r in enumerate(a.related)]
+            rows.append([Button("👍", f"fb:{qid}:1"), Button("👎", f"fb:{qid}:-1")])
+        return Reply(text, html, rows, a)
+
+    def _follow_up(self, sender: Sender, officer: Officer, text: str) -> Reply | None:
+        """Typed follow-ups for chats without buttons: 1 = full section, 2–4 = related, 👍/👎 = feedback."""
+        low = text.lower().strip(" .!")
+        if not (low.isdigit() and len(low) == 1) and low not in GOOD | BAD:
+            return None
+        last = self.store.last_question(officer.staff_id) if officer.staff_id else None
+        if last is None:
+            return None
+        if low in GOOD | BAD:
+            return self.button(sender, f"fb:{last['id']}:{1 if low in GOOD else -1}")
+        n = int(low)
+        return self.button(sender, f"full:{last['id']}" if n == 1 else f"rel:{last['id']}:{n - 2}")
+
+    def button(self, sender: Sender, data: str) -> Reply:
+        """A button press (Telegram callback data) or its typed equivalent."""
+        officer = self.officer(sender)
+        if officer is None:
+            return self._instructions(sender)
+        kind, _, rest = data.partition(":")
+        qid_text, _, arg = rest.partition(":")
+        row = self.store.question(int(qid_text)) if qid_text.isdigit() else None
+        if row is None or (row["staff_id"] or "") != officer.staff_id:
+            return Reply(m.FOLLOW_UP_GONE)
+        if kind == "fb" and arg in ("1", "-1"):
+            self.store.set_feedback(row["id"], officer.staff_id, int(arg))
+            return Reply(m.FEEDBACK_THANKS)
+        if kind == "full" and row["source"]:
+            return self._section(row["source"], row["section"] or "", row["title"] or "", row["code"], row["revision"])
+        if kind == "rel" and arg.isdigit():
+            related = json.loads(row["related"] or "[]")
+            if int(arg) < len(related):
+                r = related[int(arg)]
+                return self._section(r["source"], r["section"], r["title"], r["code"], r["revision"], question=row["question"])
+        return Reply(m.FOLLOW_UP_GONE)
+
+    def _section(self, source: str, section: str, title: str, code: str, revision: str, question: str = "") -> Reply:
+        body = self.knowledge.searcher.index.section_text(source, section)
+        if not body:
+            return Reply(m.SECTION_GONE)
+        if question:
+            body = trim(body, question)
+        citation = Citation(source, title, section, code or "", revision or "")
+        return Reply(m.section_text(body, citation), m.section_html(body, citation))
 
     def documents(self) -> Reply:
         docs = self.knowledge.searcher.index.documents
         if not docs:
-            return Reply(messages.NO_DOCUMENTS)
-        lines = [messages.DOCUMENTS.format(n=len(docs))]
-        lines += [messages.document_line(d) for _, d in sorted(docs.items(), key=lambda kv: (kv[1].get("code") or "~", kv[0]))]
-        return Reply("\n".join(lines))
+            return Reply(m.NO_DOCUMENTS)
+        ordered = sorted(docs.values(), key=lambda d: (d.get("code") or "~", d["title"]))
+        return Reply("\n".join([m.DOCUMENTS.format(n=len(docs))] + [m.document_line(d) for d in ordered]))
 
-    def handle_text(self, text: str) -> Reply:
-        """A typed line: a command or a question."""
-        text = text.strip()
-        if text.startswith("/"):
-            command, _, rest = text.partition(" ")
-            command = command.lower().split("@")[0]
-            if command in ("/help", "/start"):
-                return Reply(messages.HELP)
-            if command == "/tailieu":
-                return self.documents()
-            if command == "/hoi":
-                return self.ask(rest)
-            return Reply(messages.UNKNOWN_COMMAND)
-        return self.ask(text)
+    def profile(self, sender: Sender, officer: Officer) -> Reply:
+        accounts = self.store.accounts(officer.staff_id) if officer.staff_id else []
+        asked = self.store.db.execute("select count(*) from questions where staff_id = ?", [officer.staff_id]).fetchone()[0]
+        return Reply(m.profile(officer, [a["platform"] for a in accounts], asked))

@@ -1,33 +1,66 @@
-"""Every Vietnamese string a user sees, in one place."""
+"""Every Vietnamese string a user sees, in one place, with plain-text and Telegram-HTML renderings."""
 
 from __future__ import annotations
 
+from html import escape as _escape
+
 from indexer.answer import Answer, Citation
 
-WELCOME = (
-    "Xin chào! Tôi là Trợ lý ISO. Hãy gõ câu hỏi về quy trình ISO hoặc thủ tục hành chính "
-    "(có dấu hoặc không dấu đều được), ví dụ: «hồ sơ đăng ký khai sinh gồm những gì».\n"
-    "Gõ /tailieu để xem danh sách tài liệu, /help để xem hướng dẫn, /thoat để thoát."
-)
 HELP = (
     "Cách dùng Trợ lý ISO:\n"
-    "• Gõ câu hỏi bằng tiếng Việt, có dấu hoặc không dấu.\n"
+    "• Gõ câu hỏi bằng tiếng Việt, có dấu hoặc không dấu, ví dụ: «hồ sơ đăng ký khai sinh gồm những gì».\n"
     "• Tôi trả lời bằng đoạn trích từ tài liệu hiện hành, kèm mã tài liệu, lần ban hành và mục.\n"
-    "• /tailieu — danh sách tài liệu trong hệ thống.\n"
+    "• /hoi <câu hỏi> — đặt câu hỏi.\n"
+    "• /tailieu — danh sách tài liệu hiện hành.\n"
+    "• /toi — thông tin của tôi.\n"
     "• /help — hướng dẫn này."
 )
+WELCOME = "Xin chào! Tôi là Trợ lý ISO.\n\n" + HELP + "\n• /thoat — thoát."
+WELCOME_BACK = "Xin chào {name}! Tôi là Trợ lý ISO."
+LINK_INSTRUCTIONS = (
+    "Tài khoản chat này chưa được liên kết với hồ sơ cán bộ, nên tôi chưa thể trả lời.\n"
+    "Hãy gửi mã liên kết do bộ phận tổ chức cán bộ cấp cho bạn, ví dụ: /start ABCD2345 (hoặc chỉ gõ ABCD2345)."
+)
+LINK_BY_PHONE = "Hoặc bấm nút «📱 Chia sẻ số điện thoại» bên dưới nếu số điện thoại của bạn đã có trong danh sách cán bộ."
+SHARE_PHONE = "📱 Chia sẻ số điện thoại"
+LINKED = "✅ Đã liên kết tài khoản với cán bộ {name} ({unit}). Bây giờ bạn có thể đặt câu hỏi."
+CODE_UNKNOWN = "Mã liên kết không đúng. Bạn hãy kiểm tra lại mã (8 ký tự) hoặc liên hệ bộ phận tổ chức cán bộ."
+CODE_USED = "Mã liên kết này đã được sử dụng. Mỗi mã chỉ dùng được một lần; bạn hãy xin mã mới."
+CODE_EXPIRED = "Mã liên kết đã hết hạn. Bạn hãy liên hệ bộ phận tổ chức cán bộ để được cấp mã mới."
+CONTACT_NOT_OWN = "Vui lòng chia sẻ số điện thoại của chính bạn bằng nút «📱 Chia sẻ số điện thoại»."
+PHONE_NOT_FOUND = "Số điện thoại này chưa có trong danh sách cán bộ. Bạn hãy dùng mã liên kết do bộ phận tổ chức cán bộ cấp."
+PHONE_AMBIGUOUS = "Số điện thoại này gắn với nhiều cán bộ trong danh sách. Bạn hãy dùng mã liên kết để liên kết tài khoản."
 NOT_FOUND = "Xin lỗi, tôi chưa tìm thấy nội dung đủ tin cậy trong tài liệu của đơn vị để trả lời câu hỏi này."
 NOT_FOUND_TIPS = "Bạn có thể hỏi cụ thể hơn (nêu tên quy trình, thủ tục hoặc việc cần làm), hoặc liên hệ thư ký ISO."
 NEAREST = "Các mục có thể liên quan:"
 RELATED = "Xem thêm:"
 SOURCE = "Nguồn"
+BUTTON_FULL = "📖 Xem toàn văn mục"
+FOLLOW_UPS = "Gõ 1 để xem toàn văn mục{related}; gõ 👍 hoặc «đúng» nếu câu trả lời hữu ích, 👎 hoặc «sai» nếu chưa đúng."
 EMPTY_QUESTION = "Bạn hãy gõ câu hỏi cụ thể, ví dụ: «thời hạn giải quyết đăng ký kết hôn»."
 TOO_LONG = "Câu hỏi quá dài ({n} ký tự). Bạn hãy rút gọn dưới {limit} ký tự."
 NO_DOCUMENTS = "Chưa có tài liệu nào được đưa vào hệ thống."
 DOCUMENTS = "Tài liệu hiện hành ({n}):"
 UNKNOWN_COMMAND = "Tôi chưa hiểu lệnh này. Gõ /help để xem các lệnh."
+ADMIN_ONLY = "Lệnh này chỉ dành cho quản trị viên."
+RELOADED = "Đã nạp chỉ mục mới nhất: {n} tài liệu ({name})."
+UNLINK_USAGE = "Cách dùng: /huylienket <mã cán bộ>"
+UNLINKED = "Đã hủy {n} liên kết tài khoản chat của cán bộ {staff_id}."
+FEEDBACK_THANKS = "Cảm ơn bạn đã đánh giá! Ý kiến của bạn giúp thư ký ISO hoàn thiện tài liệu."
+FOLLOW_UP_GONE = "Tôi không tìm thấy câu hỏi trước đó của bạn. Bạn hãy đặt lại câu hỏi."
+SECTION_GONE = "Mục này không còn trong tài liệu hiện hành (tài liệu có thể vừa được cập nhật). Bạn hãy hỏi lại."
 ERROR = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Bạn vui lòng thử lại sau ít phút."
+NOT_TEXT = "Hiện tôi chỉ đọc được tin nhắn văn bản. Bạn hãy gõ câu hỏi."
 GOODBYE = "Tạm biệt!"
+COMMANDS = [("start", "Bắt đầu / liên kết tài khoản"), ("hoi", "Đặt câu hỏi"), ("tailieu", "Danh sách tài liệu"),
+            ("toi", "Thông tin của tôi"), ("help", "Hướng dẫn")]
+ROLE_NAMES = {"officer": "cán bộ", "hr": "tổ chức cán bộ", "admin": "quản trị viên"}
+PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
+
+
+def escape(text: str) -> str:
+    """Escape for Telegram HTML (quotes need no escaping there)."""
+    return _escape(text, quote=False)
 
 
 def cite(c: Citation, with_section: bool = True) -> str:
@@ -39,13 +72,25 @@ def cite(c: Citation, with_section: bool = True) -> str:
     return text
 
 
+def short(c: Citation, limit: int = 60) -> str:
+    """A button label: the last part of the section path, or the title."""
+    label = (c.section.split(" > ")[-1] if c.section else c.title) or c.title
+    label = f"{c.code} · {label}" if c.code else label
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 def document_line(doc: dict) -> str:
     meta = ", ".join(p for p in (doc.get("code"), f"lần ban hành {doc['revision']}" if doc.get("revision") else "") if p)
     return f"• {doc['title']}" + (f" ({meta})" if meta else "")
 
 
-def answer_text(a: Answer) -> str:
-    """Plain-text reply: passage, source, related sections; or not-found with suggestions."""
+def _follow_ups(a: Answer) -> str:
+    related = f", gõ 2–{len(a.related) + 1} để xem mục liên quan" if a.related else ""
+    return FOLLOW_UPS.format(related=related)
+
+
+def answer_text(a: Answer, numbered: bool = False) -> str:
+    """Plain text: passage, source, related sections; or not-found with suggestions."""
     if not a.answered:
         lines = [NOT_FOUND, NOT_FOUND_TIPS]
         if a.suggestions:
@@ -53,5 +98,66 @@ def answer_text(a: Answer) -> str:
         return "\n".join(lines)
     lines = [a.passage, "", f"📄 {SOURCE}: {cite(a.citation)}"]
     if a.related:
-        lines += [RELATED] + [f"• {cite(r)}" for r in a.related]
+        lines += [RELATED] + [f"{i + 2}. {cite(r)}" if numbered else f"• {cite(r)}" for i, r in enumerate(a.related)]
+    if numbered:
+        lines += ["", _follow_ups(a)]
     return "\n".join(lines)
+
+
+def answer_html(a: Answer, numbered: bool = False) -> str:
+    """Telegram HTML: every piece of document text escaped (it may hold <, &, *, _)."""
+    if not a.answered:
+        lines = [escape(NOT_FOUND), escape(NOT_FOUND_TIPS)]
+        if a.suggestions:
+            lines += [f"<b>{escape(NEAREST)}</b>"] + [f"• {escape(cite(s))}" for s in a.suggestions]
+        return "\n".join(lines)
+    lines = [escape(a.passage), "", f"📄 <b>{SOURCE}:</b> <i>{escape(cite(a.citation))}</i>"]
+    if a.related:
+        lines += [f"<b>{escape(RELATED)}</b>"] + [
+            f"{i + 2}. {escape(cite(r))}" if numbered else f"• {escape(cite(r))}" for i, r in enumerate(a.related)]
+    if numbered:
+        lines += ["", escape(_follow_ups(a))]
+    return "\n".join(lines)
+
+
+def section_text(body: str, c: Citation) -> str:
+    return f"📖 {cite(c)}\n\n{body}"
+
+
+def section_html(body: str, c: Citation) -> str:
+    return f"📖 <b>{escape(cite(c))}</b>\n\n{escape(body)}"
+
+
+def profile(officer, platforms: list[str], asked: int) -> str:
+    linked = ", ".join(PLATFORM_NAMES.get(p, p) for p in platforms) or "—"
+    return (
+        f"👤 {officer.full_name}\nMã cán bộ: {officer.staff_id or '—'}\nĐơn vị: {officer.unit or '—'}\n"
+        f"Chức vụ: {officer.position or '—'}\nVai trò: {ROLE_NAMES.get(officer.role, officer.role)}\n"
+        f"Tài khoản đã liên kết: {linked}\nSố câu đã hỏi: {asked}"
+    )
+
+
+def split(text: str, limit: int) -> list[str]:
+    """Cut a message into parts of at most ``limit`` characters, at line breaks, then spaces.
+
+    HTML tags and entities never span a line or a space here, so they are never cut."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        parts.append(current)
+    return [p for p in parts if p.strip()]

@@ -14,8 +14,15 @@ ENV = {
     "ISOBOT_DATA_DIR": ("data_dir", Path),
     "ISOBOT_EMBED_MODEL": ("embed_model", Path),
     "ISOBOT_THREADS": ("threads", int),
-    "ISOBOT_MIN_DENSE": ("min_dense", float),
-    "ISOBOT_MIN_COVERAGE": ("min_coverage", float),
+    "ISOBOT_MIN_CONFIDENCE": ("min_confidence", float),
+    "ISOBOT_LINK_CODE_DAYS": ("link_code_days", int),
+    "TELEGRAM_BOT_TOKEN": ("telegram_token", str),
+    "TELEGRAM_API_BASE_URL": ("telegram_api_base_url", str),
+    "TELEGRAM_WEBHOOK_SECRET": ("telegram_webhook_secret", str),
+    "TELEGRAM_BOT_USERNAME": ("telegram_username", str),
+    "ZALO_BOT_TOKEN": ("zalo_token", str),
+    "ZALO_API_BASE_URL": ("zalo_api_base_url", str),
+    "ZALO_WEBHOOK_SECRET": ("zalo_webhook_secret", str),
 }
 
 
@@ -25,8 +32,15 @@ class Settings:
     data_dir: Path = Path("data")
     embed_model: Path | None = None  # a local sentence-transformers folder; default: converted e5-small
     threads: int | None = None
-    min_dense: float | None = None
-    min_coverage: float | None = None
+    min_confidence: float | None = None  # below it the bot answers "not found"
+    link_code_days: int = 7
+    telegram_token: str = ""
+    telegram_api_base_url: str = ""  # Bot API server root; the bot appends /bot<token>/<method>
+    telegram_webhook_secret: str = ""
+    telegram_username: str = ""
+    zalo_token: str = ""
+    zalo_api_base_url: str = ""
+    zalo_webhook_secret: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":

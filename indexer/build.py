@@ -102,8 +102,10 @@ def _build(knowledge_dir, data_dir, embedder, progress, max_words, log) -> Build
         log(report.notice)
 
     old_docs = old.documents if old else {}
+    old_rows = {source: row for row, source in enumerate(old_docs)}
     documents: dict[str, dict] = {}
-    kept: list[tuple[str, list[Chunk], np.ndarray | None]] = []  # (source, chunks, vectors or None = to embed)
+    # (source, chunks, chunk vectors, title vector); vectors None = to embed
+    kept: list[tuple[str, list[Chunk], np.ndarray | None, np.ndarray | None]] = []
     for path in scan(knowledge_dir):
         source = path.relative_to(knowledge_dir).as_posix()
         try:
@@ -114,7 +116,7 @@ def _build(knowledge_dir, data_dir, embedder, progress, max_words, log) -> Build
         previous = old_docs.get(source)
         if previous and previous["sha256"] == digest:
             start, end = previous["chunks"]
-            kept.append((source, old.chunks[start:end], old.vectors[start:end]))
+            kept.append((source, old.chunks[start:end], old.vectors[start:end], old.titles[old_rows[source]]))
             documents[source] = previous
             report.unchanged += 1
             continue
@@ -125,7 +127,7 @@ def _build(knowledge_dir, data_dir, embedder, progress, max_words, log) -> Build
             report.failed.append({"path": source, "error": str(e)})
             continue
         (report.updated if previous else report.added).append(source)
-        kept.append((source, chunks, None))
+        kept.append((source, chunks, None, None))
         documents[source] = {"sha256": digest, "title": doc.title, **{k: doc.meta.get(k, "") for k in ("code", "revision", "effective_date")}}
     report.removed = sorted(set(old_docs) - set(documents) - {f["path"] for f in report.failed})
     dropped = sorted(set(old_docs) & {f["path"] for f in report.failed})
@@ -136,27 +138,36 @@ def _build(knowledge_dir, data_dir, embedder, progress, max_words, log) -> Build
         report.chunks = len(old.chunks)
         return report
 
-    fresh = [c for _, chunks, vectors in kept if vectors is None for c in chunks]
+    fresh = [c for _, chunks, vectors, _ in kept if vectors is None for c in chunks]
+    fresh_titles = [documents[source]["title"] for source, _, vectors, _ in kept if vectors is None]
     if fresh:
-        log(f"embedding {len(fresh)} chunks of {len(report.added) + len(report.updated)} documents")
-    new_vectors = embedder.embed([c.passage() for c in fresh], kind="passage", progress=progress) if fresh else None
+        log(f"embedding {len(fresh)} chunks of {len(fresh_titles)} documents")
+    texts = [c.passage() for c in fresh] + fresh_titles
+    new_vectors = embedder.embed(texts, kind="passage", progress=progress) if texts else None
     all_chunks: list[Chunk] = []
     parts: list[np.ndarray] = []
-    offset = 0
-    for source, chunks, vectors in kept:
+    title_rows: list[np.ndarray] = []
+    offset, title_offset = 0, len(fresh)
+    ordered: dict[str, dict] = {}
+    for source, chunks, vectors, title in kept:
         if vectors is None:
             vectors = new_vectors[offset : offset + len(chunks)]
+            title = new_vectors[title_offset]
             offset += len(chunks)
-        documents[source] = {**documents[source], "chunks": [len(all_chunks), len(all_chunks) + len(chunks)]}
+            title_offset += 1
+        ordered[source] = {**documents[source], "chunks": [len(all_chunks), len(all_chunks) + len(chunks)]}
         all_chunks += chunks
         parts.append(vectors)
+        title_rows.append(title)
+    documents = ordered
     dim = embedder.dimension
     vectors = np.concatenate(parts).astype(np.float32) if parts else np.zeros((0, dim), np.float32)
+    titles = np.stack(title_rows).astype(np.float32) if title_rows else np.zeros((0, dim), np.float32)
     manifest = {
         "format": store.FORMAT, "model": embedder.id, "dimension": dim, "normalized": True,
         "chunking": chunking, "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "documents": documents,
         "failed": report.failed,
     }
-    store.write(data_dir, store.IndexData(manifest, all_chunks, vectors))
+    store.write(data_dir, store.IndexData(manifest, all_chunks, vectors, titles))
     report.chunks = len(all_chunks)
     return report

@@ -28,11 +28,20 @@ def chunk_terms(chunk: Chunk) -> list[str]:
 class Searcher:
     """Answers ``search(query)`` from an index and the embedder that built it."""
 
-    def __init__(self, index: IndexData, embedder: Embedder, alpha: float = 0.5, pool: int = 100) -> None:
+    def __init__(self, index: IndexData, embedder: Embedder, alpha: float = 0.6, title_dense: float = 0.2,
+                 title_lexical: float = 0.1, coverage: float = 0.3, pool: int = 100) -> None:
         self.index = index
         self.embedder = embedder
-        self.alpha = alpha  # weight of the dense score in hybrid fusion
+        # hybrid score = alpha·dense + (1-alpha)·BM25 of the chunk (each min-max normalised), plus how
+        # well the question matches the chunk's document title (a title names the procedure asked
+        # about) and the share of the question's words in the chunk. Weights tuned on the dev, ward
+        # and ALQAC sets (bench/).
+        self.alpha, self.title_dense, self.title_lexical = alpha, title_dense, title_lexical
+        self.coverage = coverage
         self.pool = pool
+        row = {source: i for i, source in enumerate(index.documents)}
+        self.doc_of = np.array([row[c.source] for c in index.chunks], dtype=np.int64)
+        self.title_bm25 = BM25(terms(d["title"]) for d in index.documents.values())
         self.restorer = Restorer(f"{c.title}\n{c.section}\n{c.text}" for c in index.chunks)
         chunk_term_lists = [chunk_terms(c) for c in index.chunks]
         self._chunk_terms = [set(t) for t in chunk_term_lists]
@@ -69,15 +78,17 @@ class Searcher:
             score = lexical[ids]
         else:
             score = self.alpha * _minmax(dense) + (1 - self.alpha) * _minmax(lexical[ids])
-        order = np.argsort(-score, kind="stable")[:k]
+            if len(self.index.titles):
+                titles = (self.title_dense * _minmax(self.index.titles @ qvec)
+                          + self.title_lexical * _minmax(self.title_bm25.scores(terms(query))))
+                score = score + titles[self.doc_of[ids]]
         weights = self._query_weights(query)
         total = sum(weights.values()) or 1.0
-        hits = []
-        for j in order:
-            i = int(ids[j])
-            cover = sum(w for t, w in weights.items() if t in self._chunk_terms[i]) / total
-            hits.append(Hit(self.index.chunks[i], float(score[j]), float(dense[j]), cover))
-        return hits
+        cover = np.array([sum(w for t, w in weights.items() if t in self._chunk_terms[int(i)]) / total for i in ids])
+        if mode == "hybrid":
+            score = score + self.coverage * cover
+        order = np.argsort(-score, kind="stable")[:k]
+        return [Hit(self.index.chunks[int(ids[j])], float(score[j]), float(dense[j]), float(cover[j])) for j in order]
 
     def _query_weights(self, query: str) -> dict[str, float]:
         """IDF of each query term (syllables without function words, and bigrams);

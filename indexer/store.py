@@ -18,7 +18,7 @@ import numpy as np
 from .documents import Chunk
 from .errors import IndexMismatch, IndexMissing
 
-FORMAT = 1
+FORMAT = 2
 
 
 def current_link(data_dir: Path) -> Path:
@@ -30,6 +30,7 @@ class IndexData:
     manifest: dict
     chunks: list[Chunk]
     vectors: np.ndarray
+    titles: np.ndarray  # one vector per document title, rows in ``documents`` order
     folder: Path | None = None
     _faiss: object = field(default=None, repr=False)
 
@@ -40,6 +41,10 @@ class IndexData:
     @property
     def documents(self) -> dict[str, dict]:
         return self.manifest["documents"]
+
+    def section_text(self, source: str, section: str) -> str:
+        """The whole text of one section, its chunks joined in order."""
+        return "\n".join(c.text for c in self.chunks if c.source == source and c.section == section)
 
     def faiss_index(self):
         if self._faiss is None:
@@ -79,9 +84,10 @@ def load(data_dir: Path, model: str | None = None) -> IndexData:
     with open(folder / "chunks.jsonl", encoding="utf-8") as f:
         chunks = [Chunk(**json.loads(line)) for line in f]
     vectors = np.load(folder / "vectors.npy")
-    if len(vectors) != len(chunks):
-        raise IndexMismatch(f"the index in {folder} is damaged ({len(vectors)} vectors, {len(chunks)} chunks): run `isobot index`")
-    return IndexData(manifest, chunks, vectors, folder)
+    titles = np.load(folder / "titles.npy")
+    if len(vectors) != len(chunks) or len(titles) != len(manifest["documents"]):
+        raise IndexMismatch(f"the index in {folder} is damaged (vectors and chunks disagree): run `isobot index`")
+    return IndexData(manifest, chunks, vectors, titles, folder)
 
 
 def write(data_dir: Path, data: IndexData) -> Path:
@@ -96,6 +102,7 @@ def write(data_dir: Path, data: IndexData) -> Path:
         for chunk in data.chunks:
             f.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
     np.save(folder / "vectors.npy", np.ascontiguousarray(data.vectors, dtype=np.float32))
+    np.save(folder / "titles.npy", np.ascontiguousarray(data.titles, dtype=np.float32))
     import faiss
 
     faiss.write_index(_flat_index(data.vectors), str(folder / "dense.faiss"))

@@ -1,0 +1,139 @@
+"""HR's roster in and link codes out: CSV or XLSX, Vietnamese or English headers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.errors import IsobotError
+from indexer.text import clean, fold
+
+from .store import ROLES, Officer, Store, normalise_phone
+
+HEADERS = {
+    "staff_id": ("staff_id", "ma can bo", "ma cb", "ma nhan vien", "ma so"),
+    "full_name": ("full_name", "ho va ten", "ho ten", "name"),
+    "unit": ("unit", "don vi", "phong ban"),
+    "position": ("position", "chuc vu"),
+    "phone": ("phone", "so dien thoai", "dien thoai", "sdt"),
+    "role": ("role", "vai tro"),
+}
+ROLE_WORDS = {"officer": "officer", "can bo": "officer", "cong chuc": "officer", "hr": "hr", "nhan su": "hr",
+              "to chuc can bo": "hr", "admin": "admin", "quan tri": "admin", "quan tri vien": "admin"}
+CODE_COLUMNS = ["Mã cán bộ", "Họ và tên", "Đơn vị", "Mã liên kết", "Hết hạn", "Liên kết Telegram"]
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    errors: list[dict] = field(default_factory=list)  # {"line", "error"}
+
+    def as_json(self) -> dict:
+        return {"added": self.added, "updated": self.updated, "errors": self.errors}
+
+
+def read_table(path: Path) -> list[list[str]]:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".xlsx":
+            import openpyxl
+
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            rows = [["" if v is None else str(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
+            wb.close()
+            return rows
+        if suffix == ".csv":
+            text = path.read_bytes().decode("utf-8-sig")
+            dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
+            return list(csv.reader(io.StringIO(text), dialect))
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise IsobotError(f"cannot read {path}: {e}") from None
+    except Exception as e:  # openpyxl raises many types on a corrupt file
+        raise IsobotError(f"cannot read {path}: not a valid XLSX file ({type(e).__name__})") from None
+    raise IsobotError(f"{path}: use a .csv or .xlsx file")
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    folded = [fold(clean(h)).strip(" *:") for h in header]
+    found = {}
+    for name, aliases in HEADERS.items():
+        for i, h in enumerate(folded):
+            if h in aliases:
+                found[name] = i
+                break
+    missing = [n for n in ("staff_id", "full_name") if n not in found]
+    if missing:
+        raise IsobotError(f"the header row needs columns {', '.join(missing)} (or 'Mã cán bộ', 'Họ và tên')")
+    return found
+
+
+def import_officers(store: Store, path: Path) -> ImportReport:
+    rows = read_table(path)
+    if not rows:
+        raise IsobotError(f"{path} is empty")
+    cols = _columns(rows[0])
+    report = ImportReport()
+    seen: set[str] = set()
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(clean(c) for c in row):
+            continue
+        get = lambda name: clean(row[cols[name]]) if name in cols and cols[name] < len(row) else ""  # noqa: E731
+        staff_id, name, role = get("staff_id"), get("full_name"), fold(get("role")) or "officer"
+        error = None
+        if not staff_id:
+            error = "missing staff_id"
+        elif not name:
+            error = "missing full_name"
+        elif staff_id in seen:
+            error = f"staff_id {staff_id} appears twice in the file"
+        elif ROLE_WORDS.get(role) not in ROLES:
+            error = f"unknown role {get('role')!r} (officer, hr, admin)"
+        elif get("phone") and len(normalise_phone(get("phone"))) not in (10, 11):
+            error = f"phone {get('phone')!r} is not a Vietnamese phone number"
+        if error:
+            report.errors.append({"line": line, "error": error})
+            continue
+        seen.add(staff_id)
+        officer = Officer(staff_id, name, get("unit"), get("position"), get("phone"), ROLE_WORDS[role])
+        if store.upsert_officer(officer):
+            report.added += 1
+        else:
+            report.updated += 1
+    return report
+
+
+def deep_link(bot_username: str | None, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={code}" if bot_username else ""
+
+
+def export_codes(store: Store, out: Path, unit: str | None, days: int, bot_username: str | None) -> int:
+    officers = store.officers(unit)
+    if not officers:
+        raise IsobotError(f"no officers{' in unit ' + unit if unit else ''}: import the roster first")
+    rows = []
+    for o in officers:
+        code, expires = store.create_code(o.staff_id, days)
+        rows.append([o.staff_id, o.full_name, o.unit, code, expires, deep_link(bot_username, code)])
+    out = Path(out)
+    if out.suffix.lower() == ".xlsx":
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "Mã liên kết"
+        ws.append(CODE_COLUMNS)
+        for r in rows:
+            ws.append(r)
+        for letter, width in zip("ABCDEF", (12, 28, 24, 14, 22, 48)):
+            ws.column_dimensions[letter].width = width
+        wb.save(out)
+    elif out.suffix.lower() == ".csv":
+        with open(out, "w", newline="", encoding="utf-8-sig") as f:
+            csv.writer(f).writerows([CODE_COLUMNS, *rows])
+    else:
+        raise IsobotError(f"{out}: use a .csv or .xlsx file name")
+    return len(rows)
