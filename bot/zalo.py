@@ -19,7 +19,9 @@ LIMIT = 2000
 
 
 class ZaloError(Exception):
-    pass
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -46,14 +48,21 @@ class ZaloClient:
         except ValueError:
             raise ZaloError(f"{method}: HTTP {response.status_code}, not JSON") from None
         if not body.get("ok"):
-            raise ZaloError(f"{method}: {body.get('description') or body.get('error_code') or response.status_code}")
+            code = body.get("error_code")
+            raise ZaloError(f"{method}: {body.get('description') or code or response.status_code}", code)
         return body.get("result")
 
     async def get_me(self) -> dict:
         return await self.call("getMe")
 
     async def get_updates(self, timeout: int = 30) -> Any:
-        return await self.call("getUpdates", timeout=str(timeout))
+        """The next update, or None when the long poll ended without one (Zalo answers 408 then)."""
+        try:
+            return await self.call("getUpdates", timeout=str(timeout))
+        except ZaloError as e:
+            if e.code == 408:
+                return None
+            raise
 
     async def set_webhook(self, url: str, secret_token: str) -> Any:
         return await self.call("setWebhook", url=url, secret_token=secret_token)

@@ -81,3 +81,33 @@ def real_index(tmp_path_factory, embedder):
     data = base / "data"
     build_index(knowledge, data, embedder)
     return knowledge, data, Searcher(store.load(data, embedder.id), embedder)
+
+
+@pytest.fixture(scope="session")
+def chat_index(tmp_path_factory, embedder):
+    """Knowledge for the chat tests, indexed once: (knowledge dir, data dir)."""
+    from chat_fixtures import chat_knowledge
+    from indexer.build import build_index
+
+    base = tmp_path_factory.mktemp("chat")
+    knowledge = chat_knowledge(base)
+    build_index(knowledge, base / "data", embedder)
+    return knowledge, base / "data"
+
+
+@pytest.fixture
+def core(chat_index, embedder, tmp_path):
+    """The real conversation core: real index, real model, a fresh SQLite file with the roster imported."""
+    from bot.app import Knowledge
+    from bot.core import Core
+    from bot.roster import import_officers
+    from bot.settings import Settings
+    from bot.store import Store
+    from chat_fixtures import ROSTER
+
+    knowledge, data = chat_index
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    store = Store(tmp_path / "isobot.db")
+    assert import_officers(store, roster).errors == []
+    return Core(Knowledge(Settings(knowledge_dir=knowledge, data_dir=data), embedder), store)

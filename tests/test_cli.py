@@ -105,9 +105,17 @@ def test_chat_reads_a_question_a_line_from_a_pipe(indexed):
 
 def test_every_command_is_in_the_readme_with_help_example():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name, command in cli.commands.items():
-        assert re.search(rf"isobot[^\n`]* {name}\b", readme), f"`isobot {name}` is not documented in README.md"
-        assert "Example:" in (command.help or ""), f"`isobot {name} --help` has no example"
+    import click
+
+    def walk(group, prefix):
+        for name, command in group.commands.items():
+            yield f"{prefix} {name}", command
+            if isinstance(command, click.Group):
+                yield from walk(command, f"{prefix} {name}")
+
+    for name, command in walk(cli, "isobot"):
+        assert re.search(rf"`{name}\b", readme), f"`{name}` is not documented in README.md"
+        assert "Example:" in (command.help or ""), f"`{name} --help` has no example"
 
 
 def test_help_is_fast_and_does_not_import_heavy_libraries():

@@ -1,0 +1,29 @@
+"""Shared pieces for the chat tests: a knowledge base with a long, markup-heavy section, a roster."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import FIXTURES, make_docx
+
+ROSTER = """Mã cán bộ,Họ và tên,Đơn vị,Chức vụ,Số điện thoại,Vai trò
+CB001,Nguyễn Văn An,Văn phòng,Công chức,0912 345 678,cán bộ
+CB002,Trần Thị Bình,Tư pháp - Hộ tịch,Công chức,+84 987 654 321,officer
+HR001,Lê Thu Hà,Văn phòng,Phụ trách tổ chức cán bộ,0901000001,hr
+AD001,Phạm Quản Trị,Văn phòng,Quản trị hệ thống,0901000002,admin
+"""
+
+LONG_DOC = "---\ntitle: Hướng dẫn ghi biểu mẫu một cửa\ncode: HD-01\nrevision: \"01\"\n---\n" \
+    "# Hướng dẫn ghi biểu mẫu một cửa\n\n## 3. Ký hiệu trong biểu mẫu\n\n" + "\n\n".join(
+        f"Quy tắc {i}: ô <b>Số hồ sơ</b> & ô *Ngày hẹn* ghi theo mẫu _BM-{i:02d}_, không dùng ký tự <script> hoặc &amp; "
+        "trong tên người nộp; mỗi biểu mẫu ghi đủ họ tên, địa chỉ, số điện thoại và chữ ký của người nộp hồ sơ."
+        for i in range(1, 41))
+
+
+def chat_knowledge(base: Path) -> Path:
+    knowledge = base / "knowledge"
+    shutil.copytree(FIXTURES / "kb", knowledge)
+    make_docx(knowledge / "quy-trinh" / "qt-05-xem-xet-lanh-dao.docx")
+    (knowledge / "hd-01-bieu-mau.md").write_text(LONG_DOC, encoding="utf-8")
+    return knowledge
