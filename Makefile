@@ -30,7 +30,7 @@ test: model
 	$(BIN)/python -m pytest -q
 
 bench: model
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --out data/bench/result.json
 
 clean:
 	rm -rf data/index data/indexes

@@ -43,9 +43,7 @@ class Searcher:
         self.doc_of = np.array([row[c.source] for c in index.chunks], dtype=np.int64)
         self.title_bm25 = BM25(terms(d["title"]) for d in index.documents.values())
         self.restorer = Restorer(f"{c.title}\n{c.section}\n{c.text}" for c in index.chunks)
-        chunk_term_lists = [chunk_terms(c) for c in index.chunks]
-        self._chunk_terms = [set(t) for t in chunk_term_lists]
-        self.bm25 = BM25(chunk_term_lists)
+        self.bm25 = BM25(chunk_terms(c) for c in index.chunks)
 
     def __len__(self) -> int:
         return len(self.index.chunks)
@@ -84,7 +82,10 @@ class Searcher:
                 score = score + titles[self.doc_of[ids]]
         weights = self._query_weights(query)
         total = sum(weights.values()) or 1.0
-        cover = np.array([sum(w for t, w in weights.items() if t in self._chunk_terms[int(i)]) / total for i in ids])
+        cover = np.zeros(len(ids), np.float32)
+        for term, weight in weights.items():
+            cover += weight * np.isin(ids, self.bm25.docs_with(term), assume_unique=True)
+        cover /= total
         if mode == "hybrid":
             score = score + self.coverage * cover
         order = np.argsort(-score, kind="stable")[:k]

@@ -19,6 +19,7 @@ class FakeBotAPI:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict]] = []
+        self.stamps: list[float] = []  # time.monotonic() of each recorded call
         self.updates: list[dict] = []
         self.cond = threading.Condition()
         self.next_message_id = 1000
@@ -76,6 +77,7 @@ class FakeBotAPI:
     def record(self, method: str, params: dict) -> None:
         with self.cond:
             self.calls.append((method, params))
+            self.stamps.append(time.monotonic())
             self.cond.notify_all()
 
     def sent(self, method: str = "sendMessage") -> list[dict]:

@@ -1,0 +1,94 @@
+"""`make bench`: one JSON object with every measurement, side by side.
+
+    python -m bench [--quick] [--out FILE]
+
+Quality per mode (bm25, dense, hybrid) on our dev set and, when ../shared/corpus is present, on a
+ward knowledge base from the national portal (questions with and without diacritics) and on ALQAC 2023;
+indexing throughput against the bare encoder on the same texts; re-indexing after one changed file;
+query latency against the bare query encoding; bot-side peak RSS; the chat load through the Telegram path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from bench import corpora  # noqa: E402
+from bench.measure import latency, percentiles, quality, reindex_one, rss_subprocess, throughput  # noqa: E402
+from indexer.embedder import SentenceTransformerEmbedder  # noqa: E402
+from indexer.evaluate import load_items  # noqa: E402
+from indexer.models import default_model_dir, prepare_default  # noqa: E402
+
+WORK = ROOT / "data" / "bench"
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="dev set only (no shared corpora, no load runs)")
+    parser.add_argument("--out", type=Path, help="also write the JSON here")
+    args = parser.parse_args()
+    model = Path(os.environ.get("ISOBOT_EMBED_MODEL") or prepare_default(default_model_dir(ROOT / "data")))
+    embedder = SentenceTransformerEmbedder(model)
+    result: dict = {"model": embedder.id, "threads": __import__("torch").get_num_threads(), "cpus": os.cpu_count()}
+
+    log("dev set over knowledge/")
+    dev_items = load_items(ROOT / "bench" / "data" / "devset.jsonl")
+    dev_searcher, dev_report = quality.index_and_searcher(ROOT / "knowledge", WORK / "dev" / "data", embedder)
+    result["dev"] = {"index": dev_report, **quality.by_mode(dev_searcher, dev_items, split_folded=True)}
+
+    corpus = corpora.shared_corpus()
+    ward_searcher = None
+    if corpus and not args.quick:
+        log("ward knowledge base from the portal's Cấp xã procedures")
+        kb = WORK / "ward" / "kb"
+        paths = corpora.build_ward_kb(corpus, kb)
+        ward_searcher, report = quality.index_and_searcher(kb, WORK / "ward" / "data", embedder, log=log)
+        items = corpora.ward_questions(corpus)
+        folded = [{**it, "id": it["id"] + "-nd", "question": corpora.fold(it["question"])} for it in items]
+        result["ward"] = {"documents": len(paths), "index": report,
+                          "with_diacritics": quality.by_mode(ward_searcher, items),
+                          "without_diacritics": quality.by_mode(ward_searcher, folded)}
+        log("ALQAC 2023")
+        kb = WORK / "alqac" / "kb"
+        paths = corpora.build_alqac_kb(corpus, kb)
+        searcher, report = quality.index_and_searcher(kb, WORK / "alqac" / "data", embedder, log=log)
+        result["alqac"] = {"documents": len(paths), "index": report,
+                           **quality.by_mode(searcher, corpora.alqac_questions(corpus, paths))}
+        log("indexing throughput: pipeline vs bare encoder on the same texts")
+        result["throughput"] = throughput.compare(WORK / "ward" / "kb", embedder, documents=120)
+        log("re-indexing after one changed file")
+        result["reindex_one_file"] = reindex_one.measure(WORK / "ward" / "kb", WORK / "ward" / "data", embedder)
+    else:
+        result["shared_corpus"] = "absent: ward, ALQAC, throughput and re-index runs skipped"
+
+    log("query latency")
+    questions = [it["question"] for it in dev_items]
+    result["query_latency_ms"] = latency.compare(ward_searcher or dev_searcher, embedder, questions)
+    log("bot-side peak RSS")
+    result["bot_peak_rss_mb"] = rss_subprocess.measure(WORK / ("ward" if ward_searcher else "dev") / "data", model, questions[:40])
+    if not args.quick:
+        from bench import chat_load
+
+        log("chat load: 200 officers at once through the Telegram path (loopback)")
+        result["telegram_load"] = chat_load.run(WORK / "dev" / "data", ROOT / "knowledge", embedder, officers=200)
+    text = json.dumps(result, ensure_ascii=False, indent=1)
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+"""Measurement helpers for `python -m bench`."""
+
+import statistics
+
+
+def percentiles(values: list[float]) -> dict:
+    """p50 / p95 / mean of a list of milliseconds."""
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"n": len(values), "p50": round(statistics.median(ordered), 2), "p95": round(p95, 2),
+            "mean": round(statistics.fmean(ordered), 2)}
