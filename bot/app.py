@@ -57,7 +57,13 @@ def open_store(settings: Settings):
     return Store(settings.db_path)
 
 
+def open_bank(settings: Settings):
+    from quizzes.bank import load_bank
+
+    return load_bank(settings.banks_dir)
+
+
 def open_core(settings: Settings):
     from .core import Core
 
-    return Core(Knowledge(settings), open_store(settings), settings.link_code_days)
+    return Core(Knowledge(settings), open_store(settings), settings.link_code_days, open_bank(settings))

@@ -335,6 +335,13 @@ def unanswered(settings: Settings, since: str | None, fmt: str) -> None:
             click.echo(f"{r['created_at']}  {r['full_name'] or '-'} ({r['unit'] or '-'}): {r['question']}")
 
 
+from .cli_quiz import campaign, quiz, report  # noqa: E402
+
+cli.add_command(quiz)
+cli.add_command(campaign)
+cli.add_command(report)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: user errors become one line on stderr and exit code 1, never a traceback."""
     try:

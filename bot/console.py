@@ -24,10 +24,10 @@ def run(core: Core, stdin: TextIO, stdout: TextIO, interactive: bool) -> int:
             continue
         if line.lower() in ("/thoat", "/exit", "/quit"):
             break
-        reply = core.text(sender, line)
         if not interactive:
             print(f"❓ {line}", file=stdout)
-        print(reply.text, file=stdout, flush=True)
+        for reply in core.handle_text(sender, line):
+            print(reply.text, file=stdout, flush=True)
         if not interactive:
             print(file=stdout)
     if interactive:

@@ -10,10 +10,14 @@ import json
 import re
 from dataclasses import dataclass, field
 
+import random
+
 from indexer.answer import Answer, Citation, answer, trim
+from quizzes.bank import Bank, section_matches
 
 from . import messages as m
 from .app import Knowledge
+from .quizzing import Attachment, QuizPrompt, Quizzes
 from .store import Officer, Store
 
 MAX_QUESTION_CHARS = 1000
@@ -45,13 +49,74 @@ class Reply:
     answer: Answer | None = None
     ask_contact: bool = False  # offer Telegram's "share my phone number" button
     linked: bool = False  # the account was just linked: adapters drop the contact button
+    quiz: QuizPrompt | None = None  # a quiz question: a Telegram quiz poll, lettered options elsewhere
+    attachment: Attachment | None = None  # a chart or a spreadsheet
+
+
+def as_reply(item) -> Reply:
+    """Quiz intents return strings, prompts and attachments; adapters get Replies."""
+    if isinstance(item, Reply):
+        return item
+    if isinstance(item, QuizPrompt):
+        return Reply(m.quiz_text(item), quiz=item)
+    if isinstance(item, Attachment):
+        return Reply(item.filename, attachment=item)
+    return Reply(str(item))
 
 
 class Core:
-    def __init__(self, knowledge: Knowledge, store: Store, code_days: int = 7) -> None:
+    def __init__(self, knowledge: Knowledge, store: Store, code_days: int = 7, bank: Bank | None = None,
+                 rng: random.Random | None = None) -> None:
         self.knowledge = knowledge
         self.store = store
         self.code_days = code_days
+        self.quizzes = Quizzes(store, bank or Bank({}, []), self._cited_section, rng)
+
+    def _cited_section(self, document: str, section: str) -> tuple[str, str] | None:
+        """(citation line, text) of the knowledge-base section a quiz question cites."""
+        index = self.knowledge.searcher.index
+        doc = index.documents.get(document)
+        if doc is None:
+            return None
+        for chunk in index.chunks[doc["chunks"][0]:doc["chunks"][1]]:
+            if not section or section_matches(section, chunk.section):
+                c = Citation.of(chunk)
+                return m.cite(c), index.section_text(chunk.source, chunk.section)
+        return None
+
+    def handle_text(self, sender: Sender, text: str) -> list[Reply]:
+        """Every reply to one typed message (a quiz answer may bring feedback and the next question)."""
+        officer = self.officer(sender)
+        if officer is not None and officer.staff_id:
+            command, _, rest = text.strip().partition(" ")
+            command = command.lower().split("@")[0]
+            items = None
+            if command == "/quiz":
+                items = self.quizzes.practice(officer, sender.platform, sender.chat_id, rest)
+            elif command == "/kiemtra":
+                items = self.quizzes.campaign(officer, sender.platform, sender.chat_id, rest)
+            elif command == "/ketqua":
+                items = [self.quizzes.results(officer)]
+            elif command == "/baocao":
+                items = self.quizzes.hr_report(officer, rest)
+            elif not command.startswith("/"):
+                items = self.quizzes.typed(officer, text)
+            if items is not None:
+                return [as_reply(i) for i in items]
+        return [self.text(sender, text)]
+
+    def poll_answer(self, sender: Sender, poll_id: str, option_ids: list[int]) -> tuple[str | None, list[Reply]]:
+        """A Telegram quiz-poll answer: (chat to answer in, replies)."""
+        officer = self.officer(sender)
+        if officer is None:
+            return None, []
+        item = self.quizzes.qs.item_by_poll(poll_id)
+        attempt = self.quizzes.qs.attempt(item["attempt_id"]) if item else None
+        replies = self.quizzes.poll_answer(poll_id, officer.staff_id, option_ids)
+        return (attempt["chat_id"] if attempt else None), [as_reply(r) for r in replies]
+
+    def quiz_sent(self, prompt: QuizPrompt, poll_id: str | None = None) -> None:
+        self.quizzes.qs.mark_sent(prompt.attempt_id, prompt.position, poll_id)
 
     # who is talking -----------------------------------------------------------------------
     def officer(self, sender: Sender) -> Officer | None:
@@ -108,6 +173,8 @@ class Core:
     def _command(self, sender: Sender, officer: Officer, command: str, arg: str) -> Reply:
         if command == "/help":
             return Reply(m.HELP)
+        if command in ("/quiz", "/kiemtra", "/ketqua", "/baocao"):
+            return Reply(m.QUIZ_CONSOLE)
         if command == "/hoi":
             return self.ask(sender, officer, arg) if arg else Reply(m.EMPTY_QUESTION)
         if command == "/tailieu":

@@ -161,3 +161,83 @@ def split(text: str, limit: int) -> list[str]:
     if current.strip():
         parts.append(current)
     return [p for p in parts if p.strip()]
+
+
+# quizzes ------------------------------------------------------------------------------------------
+ALL_TOPICS = "tất cả chủ đề"
+PRACTICE_START = "📝 Ôn luyện {n} câu — {topic}. Trả lời bằng cách chọn đáp án (gõ A, B, C, D hoặc 1, 2, 3, 4)."
+QUIZ_TOPICS = "Các chủ đề ôn luyện (gõ /quiz <mã chủ đề>):"
+QUIZ_UNKNOWN_TOPIC = "Không có chủ đề «{topic}»."
+QUIZ_EMPTY_BANK = "Chưa có câu hỏi ôn luyện nào. Bạn hãy báo thư ký ISO."
+QUIZ_FINISH_FIRST = "Bạn đang làm bài kiểm tra của chiến dịch; hãy hoàn thành bài đó trước."
+QUIZ_RIGHT = "✅ Chính xác! {explanation}"
+QUIZ_WRONG = "❌ Chưa đúng. Đáp án đúng là {letter}. {explanation}"
+QUIZ_LATE = "⏰ Hết thời gian trả lời câu này (tính là chưa đúng). Đáp án đúng là {letter}. {explanation}"
+SEE_RULE = "📖 Xem quy định — {source}:\n{excerpt}"
+PRACTICE_DONE = "🏁 Kết thúc lượt ôn luyện: đúng {right}/{n} câu ({score}%). Những câu sai sẽ được hỏi lại ở lượt sau. Gõ /quiz để ôn tiếp."
+NO_CAMPAIGN = "Hiện bạn không có chiến dịch kiểm tra nào đang mở. Gõ /quiz để ôn luyện."
+CAMPAIGN_START = "📋 Bắt đầu bài kiểm tra «{name}»: {n} câu, đạt khi đúng từ {mark:g}%."
+CAMPAIGN_ENDED = "Chiến dịch «{name}» đã kết thúc, nên câu trả lời này không được ghi nhận. Cảm ơn bạn!"
+CAMPAIGN_DONE = "Bạn đã hoàn thành chiến dịch «{name}». Gõ /ketqua để xem kết quả."
+CAMPAIGN_PASSED = "🎉 Bạn đã ĐẠT bài kiểm tra «{name}»: đúng {right}/{n} câu ({score}%, yêu cầu {mark:g}%)."
+CAMPAIGN_FAILED_RETRY = ("Bạn CHƯA ĐẠT bài kiểm tra «{name}»: đúng {right}/{n} câu ({score}%, yêu cầu {mark:g}%). "
+                         "Bạn còn {left} lượt làm lại: gõ /kiemtra khi sẵn sàng.")
+CAMPAIGN_FAILED = "Bạn CHƯA ĐẠT bài kiểm tra «{name}»: đúng {right}/{n} câu ({score}%, yêu cầu {mark:g}%). Bạn đã dùng hết lượt làm bài."
+CAMPAIGN_NOTICE = ("📣 Chiến dịch tìm hiểu ISO «{name}» đã bắt đầu: {n} câu hỏi, đạt khi đúng từ {mark:g}%, "
+                   "hạn cuối {end}. Gõ /kiemtra để làm bài.")
+CAMPAIGN_REMINDER = "⏳ Nhắc việc: bạn chưa hoàn thành chiến dịch «{name}» (hạn cuối {end}). Gõ /kiemtra để làm bài."
+CAMPAIGN_SUMMARY = "📊 Chiến dịch «{name}» đã kết thúc."
+QUIZ_CONSOLE = "Bài ôn luyện và kiểm tra dành cho tài khoản cán bộ đã liên kết trên Telegram hoặc Zalo."
+ATTACHMENT_ELSEWHERE = "(Tệp «{name}» chỉ gửi được qua Telegram; trên Zalo, bạn hãy nhờ bộ phận tổ chức cán bộ xuất báo cáo bằng lệnh isobot report.)"
+BUTTON_START_QUIZ = "▶️ Làm bài ngay"
+RESULTS_NONE = "Bạn chưa có kết quả nào. Gõ /quiz để ôn luyện hoặc /kiemtra để làm bài kiểm tra."
+RESULTS = "Kết quả gần đây của bạn:"
+HR_ONLY = "Lệnh /baocao chỉ dành cho cán bộ phụ trách tổ chức cán bộ và quản trị viên."
+NO_CAMPAIGNS = "Chưa có chiến dịch nào."
+NO_CAMPAIGN_NAMED = "Không có chiến dịch «{name}»."
+REPORT_TITLE = "Tỷ lệ hoàn thành — {name}"
+QUESTION_OF = "Câu {i}/{n}: {question}"
+ANSWER_HINT = "Gõ A, B, C… (hoặc 1, 2, 3…) để trả lời."
+TIME_LIMIT = "Thời gian trả lời: {s} giây."
+COMMANDS += [("quiz", "Ôn luyện ISO"), ("kiemtra", "Làm bài kiểm tra của chiến dịch"), ("ketqua", "Kết quả của tôi"),
+             ("baocao", "Báo cáo (tổ chức cán bộ)")]
+HELP += ("\n• /quiz [chủ đề] — ôn luyện 10 câu hỏi ISO.\n• /kiemtra — làm bài kiểm tra của chiến dịch đang mở."
+         "\n• /ketqua — kết quả của tôi.")
+
+
+def quiz_topics(topics: dict, unknown: str = "") -> str:
+    lines = ([QUIZ_UNKNOWN_TOPIC.format(topic=unknown)] if unknown else []) + [QUIZ_TOPICS]
+    lines += [f"• {t.id} — {t.title} ({len(t.questions)} câu)" for t in topics.values()]
+    return "\n".join(lines)
+
+
+def quiz_text(p) -> str:
+    """A quiz question for chats without polls: numbered question, lettered options."""
+    lines = [QUESTION_OF.format(i=p.position + 1, n=p.total, question=p.question)]
+    lines += [f"{'ABCDEF'[i]}. {o}" for i, o in enumerate(p.options)]
+    if p.open_period:
+        lines.append(TIME_LIMIT.format(s=p.open_period))
+    lines.append(ANSWER_HINT)
+    return "\n".join(lines)
+
+
+def results(rows: list[dict]) -> str:
+    if not rows:
+        return RESULTS_NONE
+    lines = [RESULTS]
+    for r in rows:
+        what = f"Chiến dịch «{r['campaign']}»" if r["campaign"] else "Ôn luyện"
+        verdict = "" if r["passed"] is None else (" — Đạt" if r["passed"] else " — Chưa đạt")
+        lines.append(f"• {r['finished_at'][:10]}: {what}: {r['correct']}/{r['total']} câu ({r['score']}%){verdict}")
+    return "\n".join(lines)
+
+
+def report_summary(campaign: dict, data: dict) -> str:
+    t = data["total"]
+    lines = [f"📊 Báo cáo chiến dịch «{campaign['name']}» ({campaign['start_at'][:10]} – {campaign['end_at'][:10]})",
+             f"Được giao: {t['assigned']} · Đã hoàn thành: {t['completed']} ({t['completion_rate']}%) · Đạt: {t['passed']}"]
+    lines += [f"• {u['unit'] or '—'}: {u['completed']}/{u['assigned']} hoàn thành, {u['passed']} đạt"
+              + (f", điểm TB {u['average_score']}" if u["average_score"] is not None else "") for u in data["units"]]
+    if data["missed"]:
+        lines.append("Câu hay trả lời sai: " + ", ".join(f"{q['question_id']} ({q['wrong']} lần)" for q in data["missed"][:5]))
+    return "\n".join(lines)

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from dataclasses import dataclass
+from typing import Awaitable, Callable
 from urllib.parse import urlparse
 
 from indexer.errors import IsobotError
@@ -40,6 +41,45 @@ def check(settings: Settings, opts: ServeOptions) -> None:
         raise IsobotError("set ZALO_WEBHOOK_SECRET to use a Zalo webhook")
 
 
+Sender = Callable[[str, list], Awaitable[None]]
+
+
+async def dispatch_due(core: Core, senders: dict[str, Sender]) -> int:
+    """Deliver due campaign notices, reminders and summaries; a notification is marked sent only
+    when every delivery of it went out, so a failure or a restart retries it."""
+    from .campaigns import deliveries
+    from .core import as_reply
+
+    failed: set[int] = set()
+    done: set[int] = set()
+    for d in deliveries(core.store, core.quizzes):
+        send = senders.get(d.platform)
+        if send is None:
+            continue
+        try:
+            await send(d.chat_id, [as_reply(r) for r in d.replies])
+            done.add(d.notification_id)
+        except Exception:
+            log.exception("notification %s to %s:%s failed", d.notification_id, d.platform, d.chat_id)
+            failed.add(d.notification_id)
+    for nid in done - failed:
+        core.quizzes.qs.mark_notified(nid)
+    return len(done - failed)
+
+
+async def notify_loop(core: Core, senders: dict[str, Sender], stop: asyncio.Event, every: float = 30.0) -> None:
+    """Campaign notifications live in the database; this loop re-arms them at every start."""
+    while not stop.is_set():
+        try:
+            await dispatch_due(core, senders)
+        except Exception:
+            log.exception("notification round failed")
+        try:
+            await asyncio.wait_for(stop.wait(), every)
+        except asyncio.TimeoutError:
+            pass
+
+
 async def serve(core: Core, settings: Settings, opts: ServeOptions, stop: asyncio.Event | None = None) -> None:
     check(settings, opts)
     stop = stop or asyncio.Event()
@@ -51,6 +91,7 @@ async def serve(core: Core, settings: Settings, opts: ServeOptions, stop: asynci
             pass
     app = zalo_bot = zalo_server = None
     tasks: list[asyncio.Task] = []
+    senders: dict[str, Sender] = {}
     try:
         if opts.telegram:
             from .telegram_adapter import build_application
@@ -67,6 +108,9 @@ async def serve(core: Core, settings: Settings, opts: ServeOptions, stop: asynci
             else:
                 await app.updater.start_polling()
             log.info("Telegram: @%s is running", app.bot.username)
+            from .telegram_adapter import send_all
+
+            senders["telegram"] = lambda chat_id, replies: send_all(app.bot, core, chat_id, replies)
         if opts.zalo:
             from .zalo import ZaloBot, ZaloClient, webhook_app
 
@@ -77,7 +121,9 @@ async def serve(core: Core, settings: Settings, opts: ServeOptions, stop: asynci
                                           urlparse(opts.zalo_webhook).path or "/").listen(opts.zalo_port, opts.listen)
             else:
                 tasks.append(asyncio.create_task(zalo_bot.poll(stop)))
+            senders["zalo"] = zalo_bot.send
             log.info("Zalo: running")
+        tasks.append(asyncio.create_task(notify_loop(core, senders, stop)))
         await stop.wait()
     finally:
         for t in tasks:

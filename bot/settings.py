@@ -16,6 +16,7 @@ ENV = {
     "ISOBOT_THREADS": ("threads", int),
     "ISOBOT_MIN_CONFIDENCE": ("min_confidence", float),
     "ISOBOT_LINK_CODE_DAYS": ("link_code_days", int),
+    "ISOBOT_BANKS_DIR": ("banks_dir", Path),
     "TELEGRAM_BOT_TOKEN": ("telegram_token", str),
     "TELEGRAM_API_BASE_URL": ("telegram_api_base_url", str),
     "TELEGRAM_WEBHOOK_SECRET": ("telegram_webhook_secret", str),
@@ -34,6 +35,7 @@ class Settings:
     threads: int | None = None
     min_confidence: float | None = None  # below it the bot answers "not found"
     link_code_days: int = 7
+    banks_dir: Path = Path("quizzes/banks")
     telegram_token: str = ""
     telegram_api_base_url: str = ""  # Bot API server root; the bot appends /bot<token>/<method>
     telegram_webhook_secret: str = ""

@@ -84,14 +84,17 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
 
 
-MIGRATIONS = [m001_initial]
+def migrations() -> list:
+    from .quiz_store import m002_quizzes
+
+    return [m001_initial, m002_quizzes]
 
 
 def migrate(db: sqlite_utils.Database) -> None:
     if "_migrations" not in db.table_names():
         db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
     done = {row["name"] for row in db["_migrations"].rows}
-    for step in MIGRATIONS:
+    for step in migrations():
         if step.__name__ not in done:
             with db.conn:
                 step(db)

@@ -6,6 +6,8 @@ import logging
 
 from telegram import (
     InlineKeyboardButton,
+    InputFile,
+    Poll,
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
@@ -20,6 +22,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
+    PollAnswerHandler,
     TypeHandler,
     filters,
 )
@@ -36,8 +39,26 @@ def sender_of(update: Update) -> Sender:
     return Sender("telegram", str(user.id), str(chat.id), user.full_name if user else "")
 
 
-async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int | str, reply: Reply) -> None:
-    """Send a reply as HTML, split to Telegram's limit; buttons go on the last part."""
+async def send_all(bot, core: Core, chat_id: int | str, replies: list[Reply]) -> None:
+    for reply in replies:
+        await send(bot, core, chat_id, reply)
+
+
+async def send(bot, core: Core, chat_id: int | str, reply: Reply) -> None:
+    """Send a reply: a quiz poll, a file, or HTML text split to Telegram's limit (buttons on the last part)."""
+    if reply.quiz is not None:
+        q = reply.quiz
+        message = await bot.send_poll(
+            chat_id, m.QUESTION_OF.format(i=q.position + 1, n=q.total, question=q.question), q.options,
+            is_anonymous=False, type=Poll.QUIZ, correct_option_id=q.correct, explanation=q.explanation or None,
+            open_period=q.open_period)
+        core.quiz_sent(q, message.poll.id)
+        return
+    if reply.attachment is not None:
+        a = reply.attachment
+        file = InputFile(a.data, filename=a.filename)
+        await (bot.send_photo(chat_id, file) if a.kind == "photo" else bot.send_document(chat_id, file))
+        return
     parts = m.split(reply.html or m.escape(reply.text), LIMIT)
     if reply.buttons:
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
@@ -51,8 +72,8 @@ async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int | str, reply: Re
         markup = None
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML,
-                                       reply_markup=markup if last else None, disable_web_page_preview=True)
+        await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML,
+                               reply_markup=markup if last else None, disable_web_page_preview=True)
 
 
 def build_application(core: Core, token: str, base_url: str | None = None) -> Application:
@@ -71,23 +92,31 @@ def build_application(core: Core, token: str, base_url: str | None = None) -> Ap
 
     async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         sender = sender_of(update)
-        await context.bot.send_chat_action(update.effective_chat.id, "typing")
-        reply = core.text(sender, update.effective_message.text or "")
-        await send(context, update.effective_chat.id, reply)
+        replies = core.handle_text(sender, update.effective_message.text or "")
+        await send_all(context.bot, core, update.effective_chat.id, replies)
 
     async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         contact = update.effective_message.contact
         reply = core.contact(sender_of(update), str(contact.user_id) if contact.user_id else None, contact.phone_number)
-        await send(context, update.effective_chat.id, reply)
+        await send(context.bot, core, update.effective_chat.id, reply)
+
+    async def on_poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        answer = update.poll_answer
+        if answer.user is None:
+            return
+        sender = Sender("telegram", str(answer.user.id), str(answer.user.id))
+        chat_id, replies = core.poll_answer(sender, str(answer.poll_id), list(answer.option_ids))
+        if chat_id:
+            await send_all(context.bot, core, chat_id, replies)
 
     async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         await query.answer()
-        await send(context, update.effective_chat.id, core.button(sender_of(update), query.data or ""))
+        await send(context.bot, core, update.effective_chat.id, core.button(sender_of(update), query.data or ""))
 
     async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat:
-            await send(context, update.effective_chat.id, Reply(m.NOT_TEXT))
+            await send(context.bot, core, update.effective_chat.id, Reply(m.NOT_TEXT))
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error while handling an update", exc_info=context.error)
@@ -98,6 +127,7 @@ def build_application(core: Core, token: str, base_url: str | None = None) -> Ap
     app.add_handler(MessageHandler(filters.CONTACT, on_contact))
     app.add_handler(MessageHandler(filters.TEXT, on_text))
     app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(PollAnswerHandler(on_poll_answer))
     app.add_handler(MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, on_other))
     app.add_error_handler(on_error)
     return app

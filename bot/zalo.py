@@ -115,14 +115,20 @@ class ZaloBot:
                 continue
             sender = Sender("zalo", msg.user_id, msg.chat_id, msg.name)
             try:
-                reply = self.core.text(sender, msg.text) if msg.text is not None else Reply(m.NOT_TEXT)
+                replies = self.core.handle_text(sender, msg.text) if msg.text is not None else [Reply(m.NOT_TEXT)]
             except Exception:
                 log.exception("error while answering a Zalo message")
-                reply = Reply(m.ERROR)
-            for part in m.split(reply.text, LIMIT):
-                await self.client.send_message(msg.chat_id, part)
+                replies = [Reply(m.ERROR)]
+            await self.send(msg.chat_id, replies)
             answered += 1
         return answered
+
+    async def send(self, chat_id: str, replies: list[Reply]) -> None:
+        """Text only: quiz questions as lettered options; files cannot be uploaded to Zalo."""
+        for reply in replies:
+            text = m.ATTACHMENT_ELSEWHERE.format(name=reply.attachment.filename) if reply.attachment else reply.text
+            for part in m.split(text, LIMIT):
+                await self.client.send_message(chat_id, part)
 
     async def poll(self, stop: asyncio.Event, timeout: int = 30) -> None:
         """Long polling until ``stop`` is set; network errors back off and retry."""

@@ -105,9 +105,31 @@ def core(chat_index, embedder, tmp_path):
     from bot.store import Store
     from chat_fixtures import ROSTER
 
+    import random
+
+    from quizzes.bank import load_bank
+
     knowledge, data = chat_index
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    store = Store(tmp_path / "isobot.db")
+    store = Store(tmp_path / "isobot.db", clock=Clock())
     assert import_officers(store, roster).errors == []
-    return Core(Knowledge(Settings(knowledge_dir=knowledge, data_dir=data), embedder), store)
+    return Core(Knowledge(Settings(knowledge_dir=knowledge, data_dir=data), embedder), store,
+                bank=load_bank(FIXTURES / "banks"), rng=random.Random(7))
+
+
+class Clock:
+    """An injected clock: tests move time forward instead of sleeping."""
+
+    def __init__(self, start: str = "2026-12-01T08:00:00+07:00") -> None:
+        from datetime import datetime
+
+        self.now = datetime.fromisoformat(start)
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)

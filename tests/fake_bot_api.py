@@ -62,12 +62,27 @@ class FakeBotAPI:
         self.server.shutdown()
         self.server.server_close()
 
-    @staticmethod
-    def parse(content_type: str, raw: bytes) -> dict:
+    def parse(self, content_type: str, raw: bytes) -> dict:
         if not raw:
             return {}
         if "json" in content_type:
             return json.loads(raw)
+        if "multipart/form-data" in content_type:
+            from email.parser import BytesParser
+            from email.policy import HTTP
+
+            msg = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+            params = {}
+            for part in msg.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                data = part.get_payload(decode=True)
+                if part.get_filename():
+                    self.files[name] = data
+                    params[name] = part.get_filename()
+                else:
+                    value = data.decode()
+                    params[name] = json.loads(value) if value[:1] in ("{", "[") else value
+            return params
         params = {k: v[0] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()}
         for k, v in params.items():
             if v[:1] in ("{", "["):
@@ -114,6 +129,41 @@ class FakeTelegram(FakeBotAPI):
     def __init__(self) -> None:
         super().__init__()
         self.next_update_id = 1
+        self.files: dict[str, bytes] = {}  # the last uploaded photo / document
+        self.poll_ids: list[int] = []
+
+    @staticmethod
+    def poll_object(mid: int, params: dict) -> dict:
+        """A Bot API 9.6 quiz poll: persistent ids on options, allows_revoting and members_only."""
+        options = params.get("options") or []
+        texts = [o["text"] if isinstance(o, dict) else str(o) for o in options]
+        correct = params.get("correct_option_ids")
+        correct = correct[0] if isinstance(correct, list) and correct else params.get("correct_option_id")
+        poll = {"id": f"poll-{mid}", "question": params.get("question", ""),
+                "options": [{"text": t, "voter_count": 0, "persistent_id": f"opt-{mid}-{i}"} for i, t in enumerate(texts)],
+                "total_voter_count": 0, "is_closed": False, "is_anonymous": str(params.get("is_anonymous")).lower() == "true",
+                "type": params.get("type", "regular"), "allows_multiple_answers": False,
+                "allows_revoting": False, "members_only": False}
+        if correct is not None:
+            poll["correct_option_id"] = int(correct)
+            poll["correct_option_ids"] = [int(correct)]
+        return poll
+
+    def poll_answer(self, user_id: int, poll_id: str, option: int, update_id: int | None = None) -> dict:
+        return {"update_id": update_id or self._next_id(), "poll_answer": {
+            "poll_id": poll_id, "user": self.user(user_id), "option_ids": [option],
+            "option_persistent_ids": [f"opt-{poll_id.split('-')[-1]}-{option}"]}}
+
+    def polls(self) -> list[dict]:
+        """Every quiz poll sent: chat, poll id, correct option."""
+        out = []
+        for (method, params), mid in zip([c for c in self.calls if c[0] == "sendPoll"], self.poll_ids):
+            correct = params.get("correct_option_ids")
+            correct = correct[0] if isinstance(correct, list) else int(params.get("correct_option_id"))
+            out.append({"chat_id": int(params["chat_id"]), "poll_id": f"poll-{mid}", "correct": int(correct),
+                        "options": len(params["options"]), "open_period": params.get("open_period"),
+                        "question": params.get("question")})
+        return out
 
     def answer(self, method: str, params: dict) -> tuple[int, dict]:
         if method == "getUpdates":
@@ -131,11 +181,20 @@ class FakeTelegram(FakeBotAPI):
             with self.cond:
                 self.next_message_id += 1
                 mid = self.next_message_id
+                if method == "sendPoll":
+                    self.poll_ids.append(mid)
             chat_id = int(params["chat_id"])
             result = {"message_id": mid, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
                       "from": {"id": 777, "is_bot": True, "first_name": "Trợ lý ISO"}}
             if method == "sendMessage":
                 result["text"] = params.get("text", "")
+            if method == "sendPoll":
+                result["poll"] = self.poll_object(mid, params)
+            if method in ("sendPhoto", "sendDocument"):
+                key = "photo" if method == "sendPhoto" else "document"
+                size = len(self.files.get(key, b""))
+                meta = {"file_id": f"f{mid}", "file_unique_id": f"u{mid}", "file_size": size}
+                result[key] = [{**meta, "width": 1, "height": 1}] if key == "photo" else meta
             return 200, {"ok": True, "result": result}
         return 200, {"ok": True, "result": True}
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 CODE = """
-import json, resource, sys
+import json, sys
 from pathlib import Path
 from bot.app import Knowledge
 from bot.settings import Settings
@@ -17,7 +17,8 @@ data, model, questions = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.ar
 kn = Knowledge(Settings(data_dir=data, embed_model=model))
 for q in questions:
     answer(q, kn.searcher)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM, not ru_maxrss: ru_maxrss survives exec and would report the parent's peak
+print(int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024)
 """
 
 

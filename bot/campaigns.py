@@ -1,0 +1,98 @@
+"""Awareness campaigns: creation from the CLI, and the notifications a transport must deliver."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from indexer.errors import IsobotError
+from quizzes import engine
+from quizzes.bank import Bank
+
+from . import messages as m
+from .quiz_store import QuizStore
+from .store import Store, iso
+
+VN = timezone(timedelta(hours=7))  # campaign dates are Hà Nội calendar days
+
+
+@dataclass(frozen=True)
+class Delivery:
+    notification_id: int
+    platform: str
+    chat_id: str
+    replies: list  # Reply objects, built by the caller's core
+
+
+def day_bounds(start: str, end: str) -> tuple[datetime, datetime]:
+    try:
+        s, e = date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError:
+        raise IsobotError("dates must be YYYY-MM-DD") from None
+    if e < s:
+        raise IsobotError("--end is before --start")
+    return datetime.combine(s, time(7, 30), VN), datetime.combine(e, time(23, 59, 59), VN)
+
+
+def create(store: Store, bank: Bank, name: str, topics: list[str], questions: int, pass_mark: float,
+           start: str, end: str, units: list[str] | None, attempts: int = 1, seconds: int = 0,
+           remind_every: int = 3) -> dict:
+    qs = QuizStore(store)
+    if qs.campaign(name):
+        raise IsobotError(f"a campaign named {name!r} already exists")
+    unknown = [t for t in topics if t not in bank.topics]
+    if unknown:
+        raise IsobotError(f"unknown topic(s) {', '.join(unknown)}; banks: {', '.join(bank.topics)}")
+    pool = bank.select(topics)
+    if not 1 <= questions <= len(pool):
+        raise IsobotError(f"--questions must be between 1 and {len(pool)} (questions in those banks)")
+    if not 0 < pass_mark <= 100:
+        raise IsobotError("--pass-mark is a percentage between 1 and 100")
+    if seconds and not 5 <= seconds <= 600:
+        raise IsobotError("--seconds-per-question must be between 5 and 600 (Telegram's limit)")
+    begin, finish = day_bounds(start, end)
+    officers = store.officers()
+    if units:
+        known = {o.unit for o in officers}
+        missing = [u for u in units if u not in known]
+        if missing:
+            raise IsobotError(f"no officers in unit(s) {', '.join(missing)}")
+        officers = [o for o in officers if o.unit in units]
+    if not officers:
+        raise IsobotError("no officers to assign: import the roster first")
+    schedule = [("start", iso(begin))] + [("reminder", iso(t)) for t in engine.reminders(begin, finish, remind_every)]
+    schedule.append(("summary", iso(finish)))
+    row = {"name": name, "topics": ",".join(topics), "questions": questions, "pass_mark": pass_mark,
+           "start_at": iso(begin), "end_at": iso(finish), "units": ",".join(units) if units else "all",
+           "attempts": attempts, "seconds": seconds, "remind_every": remind_every}
+    cid = qs.create_campaign(row, [o.staff_id for o in officers], schedule)
+    return {**qs.campaign(cid), "assigned": len(officers), "notifications": len(schedule) - 1}
+
+
+def deliveries(store: Store, quizzes, now: datetime | None = None) -> list[Delivery]:
+    """What is due now: start notices and reminders to assigned officers who have not finished,
+    the summary to HR. The caller delivers, then marks each notification sent."""
+    qs = QuizStore(store)
+    out = []
+    for n in qs.due_notifications(iso(now or store.clock())):
+        cid = n["campaign_id"]
+        c = qs.campaign(cid)
+        end = datetime.strptime(c["end_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).astimezone(VN)
+        if n["kind"] == "summary":
+            data = quizzes.campaign_report(c)
+            text = m.CAMPAIGN_SUMMARY.format(name=c["name"]) + "\n" + m.report_summary(c, data)
+            targets = [o.staff_id for o in store.officers() if o.role in ("hr", "admin")]
+        else:
+            if c["status"] != "open" or qs.finished_campaign(cid, n["staff_id"]):
+                qs.mark_notified(n["id"])
+                continue
+            template = m.CAMPAIGN_NOTICE if n["kind"] == "start" else m.CAMPAIGN_REMINDER
+            text = template.format(name=c["name"], n=c["questions"], mark=c["pass_mark"], end=end.strftime("%d/%m/%Y"))
+            targets = [n["staff_id"]]
+        accounts = [a for s in targets for a in store.accounts(s)]
+        if not accounts:
+            qs.mark_notified(n["id"])  # nobody to tell yet; HR sees them as not started
+            continue
+        for a in accounts:
+            out.append(Delivery(n["id"], a["platform"], a["chat_id"], [text]))
+    return out
