@@ -50,7 +50,7 @@ async def send(bot, core: Core, chat_id: int | str, reply: Reply) -> None:
         q = reply.quiz
         message = await bot.send_poll(
             chat_id, m.QUESTION_OF.format(i=q.position + 1, n=q.total, question=q.question), q.options,
-            is_anonymous=False, type=Poll.QUIZ, correct_option_id=q.correct, explanation=q.explanation or None,
+            is_anonymous=False, type=Poll.QUIZ, correct_option_ids=[q.correct], explanation=q.explanation or None,
             open_period=q.open_period)
         core.quiz_sent(q, message.poll.id)
         return

@@ -145,7 +145,6 @@ class FakeTelegram(FakeBotAPI):
                 "type": params.get("type", "regular"), "allows_multiple_answers": False,
                 "allows_revoting": False, "members_only": False}
         if correct is not None:
-            poll["correct_option_id"] = int(correct)
             poll["correct_option_ids"] = [int(correct)]
         return poll
 
