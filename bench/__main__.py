@@ -84,6 +84,10 @@ def main() -> None:
 
         log("chat load: 200 officers at once through the Telegram path (loopback)")
         result["telegram_load"] = chat_load.run(WORK / "dev" / "data", ROOT / "knowledge", embedder, officers=200)
+        from bench import quiz_load
+
+        log("quiz load: 1,000 officers answering a 10-question campaign at once (loopback)")
+        result["quiz_load"] = quiz_load.run(WORK / "dev" / "data", ROOT / "knowledge", ROOT / "quizzes" / "banks", embedder)
     text = json.dumps(result, ensure_ascii=False, indent=1)
     print(text)
     if args.out:

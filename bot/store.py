@@ -109,6 +109,8 @@ class Store:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(str(path))
             self.db.enable_wal()
+            # WAL + NORMAL: a commit survives a crash of the bot; only a power cut may lose the last one
+            self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA busy_timeout = 5000")
         self.clock = clock

@@ -76,9 +76,12 @@ async def send(bot, core: Core, chat_id: int | str, reply: Reply) -> None:
                                reply_markup=markup if last else None, disable_web_page_preview=True)
 
 
-def build_application(core: Core, token: str, base_url: str | None = None) -> Application:
-    """An Application wired to the core. ``base_url`` is the Bot API server root (…/bot<token>/<method>)."""
-    builder = Application.builder().token(token).rate_limiter(AIORateLimiter(max_retries=3))
+def build_application(core: Core, token: str, base_url: str | None = None, rate_limit: bool = True) -> Application:
+    """An Application wired to the core. ``base_url`` is the Bot API server root (…/bot<token>/<method>).
+    ``rate_limit=False`` only for load runs against a local fake server, which has no flood limits."""
+    builder = Application.builder().token(token)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     if base_url:
         root = base_url.rstrip("/")
         builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
