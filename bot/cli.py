@@ -10,11 +10,8 @@ import click
 
 from indexer.errors import IsobotError
 
+from .cli_quiz import echo_json as _echo_json
 from .settings import Settings
-
-
-def _echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=1))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -164,18 +161,23 @@ def evaluate(settings: Settings, file: Path, top_k: int, mode: str, as_json: boo
 
 
 @cli.command()
+@click.option("--as", "staff_id", default="", help="Chat as this officer (quizzes and results are theirs).")
 @click.pass_obj
-def chat(settings: Settings) -> None:
+def chat(settings: Settings, staff_id: str) -> None:
     """Chat in the console: a question a line (also from a pipe).
 
     \b
     Example:
         echo "thủ tục khai sinh" | isobot chat
+        isobot chat --as CB001      # then /quiz, answer with A, B, C, D
     """
     from . import console
     from .app import open_core
 
-    console.run(open_core(settings), sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+    core = open_core(settings)
+    if staff_id and core.store.officer(staff_id) is None:
+        raise IsobotError(f"no officer with staff_id {staff_id}: import the roster first")
+    console.run(core, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), staff_id=staff_id)
 
 
 @cli.command()
@@ -335,7 +337,7 @@ def unanswered(settings: Settings, since: str | None, fmt: str) -> None:
             click.echo(f"{r['created_at']}  {r['full_name'] or '-'} ({r['unit'] or '-'}): {r['question']}")
 
 
-from .cli_quiz import campaign, quiz, report  # noqa: E402
+from .cli_quiz import campaign, quiz, report  # noqa: E402  (they register below)
 
 cli.add_command(quiz)
 cli.add_command(campaign)

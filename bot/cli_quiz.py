@@ -15,7 +15,7 @@ from indexer.errors import IsobotError
 from .settings import Settings
 
 
-def _echo_json(data) -> None:
+def echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
 
 
@@ -129,7 +129,7 @@ def campaign_create(settings: Settings, name, topics, questions, pass_mark, star
     row = campaigns.create(open_store(settings), open_bank(settings), name, [t.strip() for t in topics.split(",")],
                            questions, pass_mark, start, end, unit_list, attempts, seconds, remind_every)
     if as_json:
-        _echo_json(row)
+        echo_json(row)
     else:
         click.echo(f"campaign {row['id']} «{name}»: {row['assigned']} officers, {row['start_at']} – {row['end_at']}")
 
@@ -149,7 +149,7 @@ def campaign_list(settings: Settings, as_json: bool) -> None:
 
     rows = QuizStore(open_store(settings)).campaigns()
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
     for r in rows if not as_json else []:
         click.echo(f"{r['id']}  {r['status']:6}  {r['start_at'][:10]} – {r['end_at'][:10]}  {r['name']}")
 
@@ -168,7 +168,7 @@ def campaign_show(settings: Settings, name: str, as_json: bool) -> None:
     c, data = _campaign_report(settings, name, None)
     out = {**c, "total": data["total"], "units": data["units"]}
     if as_json:
-        _echo_json(out)
+        echo_json(out)
     else:
         from . import messages
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import getpass
 from typing import TextIO
 
 from . import messages
 from .core import Core, Sender
 
 
-def run(core: Core, stdin: TextIO, stdout: TextIO, interactive: bool) -> int:
-    sender = Sender("console", getpass.getuser(), "console")
+def run(core: Core, stdin: TextIO, stdout: TextIO, interactive: bool, staff_id: str = "") -> int:
+    sender = Sender("console", staff_id, "console")
     if interactive:
         print(messages.WELCOME, file=stdout)
     while True:

@@ -120,8 +120,9 @@ class Core:
 
     # who is talking -----------------------------------------------------------------------
     def officer(self, sender: Sender) -> Officer | None:
-        if sender.platform == "console":  # the local operator at the server's own terminal
-            return Officer("", "Người dùng máy chủ", role="admin")
+        if sender.platform == "console":  # the server's own terminal: an officer (`chat --as`) or the operator
+            return (self.store.officer(sender.user_id) if sender.user_id else None) or \
+                Officer("", "Người dùng máy chủ", role="admin")
         return self.store.account_officer(sender.platform, sender.user_id)
 
     def _instructions(self, sender: Sender) -> Reply:
@@ -259,6 +260,10 @@ class Core:
             body = trim(body, question)
         citation = Citation(source, title, section, code or "", revision or "")
         return Reply(m.section_text(body, citation), m.section_html(body, citation))
+
+    def admin_chats(self, platform: str) -> list[str]:
+        return [a["chat_id"] for o in self.store.officers() if o.is_admin
+                for a in self.store.accounts(o.staff_id) if a["platform"] == platform]
 
     def documents(self) -> Reply:
         docs = self.knowledge.searcher.index.documents

@@ -52,6 +52,7 @@ SECTION_GONE = "Mục này không còn trong tài liệu hiện hành (tài li�
 ERROR = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Bạn vui lòng thử lại sau ít phút."
 NOT_TEXT = "Hiện tôi chỉ đọc được tin nhắn văn bản. Bạn hãy gõ câu hỏi."
 GOODBYE = "Tạm biệt!"
+ADMIN_ERROR = "⚠️ Trợ lý ISO gặp lỗi khi xử lý một tin nhắn: {error}"
 COMMANDS = [("start", "Bắt đầu / liên kết tài khoản"), ("hoi", "Đặt câu hỏi"), ("tailieu", "Danh sách tài liệu"),
             ("toi", "Thông tin của tôi"), ("help", "Hướng dẫn")]
 ROLE_NAMES = {"officer": "cán bộ", "hr": "tổ chức cán bộ", "admin": "quản trị viên"}

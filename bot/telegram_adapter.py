@@ -122,9 +122,13 @@ def build_application(core: Core, token: str, base_url: str | None = None, rate_
             await send(context.bot, core, update.effective_chat.id, Reply(m.NOT_TEXT))
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log, apologise to the user, and tell the admins (PTB's errorhandlerbot pattern)."""
         log.error("error while handling an update", exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat:
             await context.bot.send_message(update.effective_chat.id, m.ERROR)
+        for chat_id in core.admin_chats("telegram"):
+            await context.bot.send_message(chat_id, m.escape(m.ADMIN_ERROR.format(error=repr(context.error)[:500])),
+                                           parse_mode=ParseMode.HTML)
 
     app.add_handler(TypeHandler(Update, dedupe), group=-1)
     app.add_handler(MessageHandler(filters.CONTACT, on_contact))

@@ -122,3 +122,18 @@ def test_help_is_fast_and_does_not_import_heavy_libraries():
     code = "import sys; from bot.cli import main; main(['--help']); print(sorted(m for m in ('torch','faiss','sentence_transformers') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip().endswith("[]")
+
+
+def test_console_quiz_as_an_officer(indexed, tmp_path, monkeypatch):
+    from chat_fixtures import ROSTER
+    from conftest import FIXTURES
+
+    roster = tmp_path / "r.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    monkeypatch.setenv("ISOBOT_BANKS_DIR", str(FIXTURES / "banks"))
+    assert indexed("officers", "import", str(roster)).exit_code == 0
+    out = indexed("chat", "--as", "CB001", input="/quiz mot-cua\n" + "a\n" * 6 + "/ketqua\n").stdout
+    assert "Ôn luyện 6 câu — Một cửa" in out and "Câu 6/6" in out and "Kết thúc lượt ôn luyện" in out
+    assert "Kết quả gần đây của bạn" in out
+    assert "chưa tìm thấy" not in out  # answers were taken as answers, not as questions
+    assert main(["chat", "--as", "NOPE"]) == 1

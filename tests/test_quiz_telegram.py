@@ -2,7 +2,6 @@
 officers are notified, answer quiz polls (right, wrong, duplicated, across a restart), HR gets the
 chart and the spreadsheet, an officer's /baocao is refused."""
 
-import asyncio
 import io
 
 import openpyxl
@@ -10,9 +9,9 @@ import openpyxl
 from bot import campaigns
 from bot import messages as m
 from bot.serve import dispatch_due
-from bot.telegram_adapter import build_application, send_all
+from bot.telegram_adapter import send_all
 from fake_bot_api import FakeTelegram
-from test_telegram import TOKEN, run, wait
+from test_telegram import run, wait
 
 OFFICERS = {"CB001": 501, "CB002": 502, "HR001": 700}
 
@@ -50,7 +49,7 @@ def test_campaign_over_quiz_polls(core):
             await wait(fake, 3, "sendPoll")
 
         app_bot = []
-        run_with_bot(core, fake, first_half, app_bot)
+        run(core, fake, first_half, bots=app_bot)
 
         # restart: a new Application on the same database; the quiz resumes at question 3
         async def second_half():
@@ -65,7 +64,7 @@ def test_campaign_over_quiz_polls(core):
             fake.push(fake.message(700, "/baocao Tháng 12"))
             await wait(fake, 1, "sendDocument")
 
-        run_with_bot(core, fake, second_half, [])
+        run(core, fake, second_half)
         assert fake.sent("sendPhoto") and fake.files["photo"][:8] == b"\x89PNG\r\n\x1a\n"
         wb = openpyxl.load_workbook(io.BytesIO(fake.files["document"]))
 
@@ -78,19 +77,3 @@ def test_campaign_over_quiz_polls(core):
     assert len(missed) == 1 and missed[0][3] == 1
     assert core.store.db.execute("select count(*), sum(correct) from answers").fetchone() == (4, 3)
 
-
-def run_with_bot(core, fake, scenario, holder):
-    async def main():
-        app = build_application(core, TOKEN, fake.url)
-        holder.append(app.bot)
-        await app.initialize()
-        await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            await scenario()
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
-
-    asyncio.run(main())

@@ -19,11 +19,14 @@ def fake():
         yield server
 
 
-def run(core, fake, scenario, webhook: dict | None = None):
-    """Start the real Application (polling, or a webhook), play ``scenario``, stop cleanly."""
+def run(core, fake, scenario, webhook: dict | None = None, bots: list | None = None):
+    """Start the real Application (polling, or a webhook), play ``scenario``, stop cleanly.
+    ``bots`` receives the application's Bot, for scenarios that send on their own."""
 
     async def main():
         app = build_application(core, TOKEN, fake.url)
+        if bots is not None:
+            bots.append(app.bot)
         await app.initialize()
         await app.post_init(app)
         await app.start()

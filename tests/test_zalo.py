@@ -120,3 +120,22 @@ def test_webhook_rejects_a_wrong_secret_and_answers_the_right_one(core, fake):
     asyncio.run(main())
     sent = [c["text"] for c in fake.sent()]
     assert len(sent) == 2 and "Nguyễn Văn An" in sent[0] and "Mã cán bộ: CB001" in sent[1]
+
+
+def test_typed_answer_quiz_on_zalo(core, fake):
+    code, _ = core.store.create_code("CB002")
+
+    async def scenario():
+        fake.push(fake.message("z5", code, "q0"))
+        await wait(fake, 1)
+        fake.push(fake.message("z5", "/quiz ho-so", "q1"))
+        sent = await wait(fake, 3)
+        assert sent[1]["text"].startswith("📝 Ôn luyện 8 câu") and "Câu 1/8" in sent[2]["text"]
+        for i in range(8):
+            fake.push(fake.message("z5", "b" if i % 2 else "2", f"a{i}"))  # letters or numbers
+            await wait(fake, 3 + 2 * (i + 1))
+
+    poll(core, fake, scenario)
+    texts = [c["text"] for c in fake.sent()]
+    assert texts[-1].startswith("🏁 Kết thúc lượt ôn luyện")
+    assert core.store.db.execute("select count(*) from answers").fetchone()[0] == 8
