@@ -222,7 +222,7 @@ class Core:
         low = text.lower().strip(" .!")
         if not (low.isdigit() and len(low) == 1) and low not in GOOD | BAD:
             return None
-        last = self.store.last_question(officer.staff_id) if officer.staff_id else None
+        last = self.store.last_question(officer.staff_id, sender.platform, sender.user_id)
         if last is None:
             return None
         if low in GOOD | BAD:

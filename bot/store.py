@@ -205,8 +205,11 @@ class Store:
         rows = list(self.db["questions"].rows_where("id = ?", [question_id]))
         return rows[0] if rows else None
 
-    def last_question(self, staff_id: str) -> dict | None:
-        rows = list(self.db["questions"].rows_where("staff_id = ?", [staff_id], order_by="id desc", limit=1))
+    def last_question(self, staff_id: str, platform: str = "", user_id: str = "") -> dict | None:
+        """An officer's last question; for the console operator (no staff_id), that terminal's."""
+        where, args = ("staff_id = ?", [staff_id]) if staff_id else \
+            ("staff_id is null and platform = ? and user_id = ?", [platform, user_id])
+        rows = list(self.db["questions"].rows_where(where, args, order_by="id desc", limit=1))
         return rows[0] if rows else None
 
     def set_feedback(self, question_id: int, staff_id: str, value: int) -> None:

@@ -95,9 +95,10 @@ def test_user_errors_are_one_line_and_exit_1(tmp_path, monkeypatch, model_dir, c
 
 
 def test_chat_reads_a_question_a_line_from_a_pipe(indexed):
-    result = indexed("chat", input="ai phê duyệt hủy hồ sơ\n\n/tailieu\ngiá vàng hôm nay\n")
+    result = indexed("chat", input="ai phê duyệt hủy hồ sơ\n1\n\n/tailieu\ngiá vàng hôm nay\n")
     assert result.exit_code == 0
     out = result.stdout
+    assert "📖 Quy trình kiểm soát hồ sơ" in out  # "1" opened the whole section of the last answer
     assert "Nguồn: Quy trình kiểm soát hồ sơ (QT-02, lần ban hành 02)" in out
     assert "Tài liệu hiện hành (5):" in out and "QT-07" in out
     assert "chưa tìm thấy" in out
