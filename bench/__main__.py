@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -23,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from bench import corpora  # noqa: E402
-from bench.measure import latency, percentiles, quality, reindex_one, rss_subprocess, throughput  # noqa: E402
+from bench.measure import latency, quality, reindex_one, rss_subprocess, throughput  # noqa: E402
 from indexer.embedder import SentenceTransformerEmbedder  # noqa: E402
 from indexer.evaluate import load_items  # noqa: E402
 from indexer.models import default_model_dir, prepare_default  # noqa: E402

@@ -19,7 +19,6 @@ from bot.settings import Settings
 from bot.store import Officer, Store
 from bot.telegram_adapter import build_application
 from fake_bot_api import FakeTelegram
-from quizzes import report
 from quizzes.bank import load_bank
 
 TOKEN = "123456:QUIZLOAD"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from indexer.answer import Citation, trim
+from indexer.answer import trim
 from quizzes import engine, report
 from quizzes.bank import LETTERS, Bank, Question
 

@@ -81,8 +81,9 @@ def import_officers(store: Store, path: Path) -> ImportReport:
     for line, row in enumerate(rows[1:], start=2):
         if not any(clean(c) for c in row):
             continue
-        get = lambda name: clean(row[cols[name]]) if name in cols and cols[name] < len(row) else ""  # noqa: E731
-        staff_id, name, role = get("staff_id"), get("full_name"), fold(get("role")) or "officer"
+        values = {name: clean(row[i]) if i < len(row) else "" for name, i in cols.items()}
+        get = values.get
+        staff_id, name, role = get("staff_id"), get("full_name"), fold(get("role", "")) or "officer"
         error = None
         if not staff_id:
             error = "missing staff_id"
@@ -91,14 +92,14 @@ def import_officers(store: Store, path: Path) -> ImportReport:
         elif staff_id in seen:
             error = f"staff_id {staff_id} appears twice in the file"
         elif ROLE_WORDS.get(role) not in ROLES:
-            error = f"unknown role {get('role')!r} (officer, hr, admin)"
+            error = f"unknown role {get('role', '')!r} (officer, hr, admin)"
         elif get("phone") and len(normalise_phone(get("phone"))) not in (10, 11):
             error = f"phone {get('phone')!r} is not a Vietnamese phone number"
         if error:
             report.errors.append({"line": line, "error": error})
             continue
         seen.add(staff_id)
-        officer = Officer(staff_id, name, get("unit"), get("position"), get("phone"), ROLE_WORDS[role])
+        officer = Officer(staff_id, name, get("unit", ""), get("position", ""), get("phone", ""), ROLE_WORDS[role])
         if store.upsert_officer(officer):
             report.added += 1
         else:

@@ -165,7 +165,7 @@ class FakeTelegram(FakeBotAPI):
     def polls(self) -> list[dict]:
         """Every quiz poll sent: chat, poll id, correct option."""
         out = []
-        for (method, params), mid in zip([c for c in self.calls if c[0] == "sendPoll"], self.poll_ids):
+        for (_, params), mid in zip([c for c in self.calls if c[0] == "sendPoll"], self.poll_ids):
             correct = params.get("correct_option_ids")
             correct = correct[0] if isinstance(correct, list) else int(params.get("correct_option_id"))
             out.append({"chat_id": int(params["chat_id"]), "poll_id": f"poll-{mid}", "correct": int(correct),

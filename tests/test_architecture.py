@@ -1,7 +1,6 @@
 """Imports run one way: adapters -> core -> indexer / quizzes."""
 
 import ast
-from pathlib import Path
 
 import pytest
 

@@ -45,7 +45,7 @@ def test_practice_by_typing_with_feedback_and_spaced_repetition(core):
     missed = qs.review_due("CB002", 2)
     assert len(missed) == 1
     # the missed question comes back until answered right twice
-    for round_ in range(2):
+    for _ in range(2):
         core.handle_text(ZALO, "/quiz")
         attempt = qs.active_attempt("CB002")
         ids = [qs.item(attempt["id"], i)["question_id"] for i in range(attempt["total"])]
