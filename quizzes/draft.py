@@ -24,17 +24,21 @@ def _pick(fields: dict[str, str], *names: str) -> str:
 
 
 def draft(chunks: Iterable, rng: random.Random, limit: int = 40) -> list[dict]:
-    """Questions on who is responsible for a step and how long it takes, from step-table rows."""
+    """Questions from table rows: who is responsible for a step, how long it takes, how long a record is kept."""
     steps = []
     for c in chunks:
         for line in c.text.split("\n"):
             f = _fields(line)
             task = _pick(f, "nội dung")
+            record = _pick(f, "tên hồ sơ", "hồ sơ")
             if task and (_pick(f, "trách nhiệm") or _pick(f, "thời gian")):
-                steps.append((c, task, _pick(f, "trách nhiệm"), _pick(f, "thời gian")))
+                steps.append((c, task, _pick(f, "trách nhiệm"), _pick(f, "thời gian"), ""))
+            elif record and _pick(f, "thời gian lưu", "lưu trữ"):
+                steps.append((c, record, "", "", _pick(f, "thời gian lưu", "lưu trữ")))
     out = []
     for kind, index, template in (("who", 2, "Theo {code}, ai chịu trách nhiệm bước «{task}»?"),
-                                  ("time", 3, "Theo {code}, bước «{task}» được thực hiện trong thời gian bao lâu?")):
+                                  ("time", 3, "Theo {code}, bước «{task}» được thực hiện trong thời gian bao lâu?"),
+                                  ("keep", 4, "Theo {code}, hồ sơ «{task}» được lưu trong bao lâu?")):
         values = sorted({s[index] for s in steps if s[index] and len(s[index]) <= MAX_OPTION})
         for c, task, *rest in steps:
             right = (c, task, *rest)[index]

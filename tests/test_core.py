@@ -110,3 +110,27 @@ def test_another_officers_question_cannot_be_opened(core):
     qid = core.store.last_question("CB001")["id"]
     link(core, ZALO, "CB002")
     assert core.button(ZALO, f"full:{qid}").text == m.FOLLOW_UP_GONE
+
+
+def test_reload_serves_a_document_indexed_after_start(core, chat_index, embedder, tmp_path):
+    import shutil
+
+    from indexer.build import build_index
+
+    knowledge, data = chat_index
+    admin = Sender("telegram", "900", "900")
+    link(core, admin, "AD001")
+    question = "quy định về trang phục của công chức bộ phận một cửa"
+    assert "QĐ-12" not in core.text(admin, question).text
+    kb, fresh = tmp_path / "kb", tmp_path / "data"
+    shutil.copytree(knowledge, kb)
+    shutil.copytree(data, fresh, symlinks=True)
+    (kb / "qd-trang-phuc.md").write_text(
+        "---\ntitle: Quy định trang phục công chức bộ phận một cửa\ncode: QĐ-12\n---\n# Quy định trang phục\n\n"
+        "## 1. Trang phục\n\nCông chức bộ phận một cửa mặc áo sơ mi trắng, đeo thẻ công chức khi tiếp dân.\n",
+        encoding="utf-8")
+    build_index(kb, fresh, embedder)
+    core.knowledge.settings = core.knowledge.settings.replace(data_dir=fresh)
+    assert core.text(admin, "/reload").text.startswith("Đã nạp chỉ mục mới nhất")
+    reply = core.text(admin, question)
+    assert reply.answer.answered and "QĐ-12" in reply.text

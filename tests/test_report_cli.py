@@ -101,3 +101,31 @@ def test_campaign_commands_and_every_report_format(env, core, tmp_path):
     assert env("report", "--format", "xlsx").exit_code == 1  # xlsx needs --out
     assert env("campaign", "close", "Quý IV").exit_code == 0
     assert json.loads(env("campaign", "show", "Quý IV", "--json").stdout)["status"] == "closed"
+
+
+def test_draft_covers_responsibilities_times_and_retention():
+    import random
+
+    from indexer.documents import Chunk
+    from quizzes.draft import draft
+
+    rows = [f"Bước: {i}; Nội dung công việc: Việc {i}; Trách nhiệm: Người {i}; Thời gian: {i} ngày" for i in range(1, 6)]
+    keep = [f"Tên hồ sơ: Sổ {i}; Nơi lưu: Văn phòng; Thời gian lưu: {i + 1} năm" for i in range(5)]
+    chunks = [Chunk("qt.md", "Quy trình", "5. Nội dung", "\n".join(rows), code="QT-09"),
+              Chunk("qt.md", "Quy trình", "6. Hồ sơ cần lưu", "\n".join(keep), code="QT-09")]
+    questions = draft(chunks, random.Random(3), limit=100)
+    kinds = {q["id"].split("-")[1] for q in questions}
+    assert kinds == {"who", "time", "keep"} and len(questions) == 15
+    for q in questions:
+        right = q["options"]["ABCD".index(q["answer"])]
+        assert len(set(q["options"])) == 4 and right in q["explanation"] + q["question"] + "".join(rows + keep)
+
+
+def test_unanswered_command(env, core):
+    link(core, Sender("zalo", "u1", "u1"), "CB001")
+    core.handle_text(Sender("zalo", "u1", "u1"), "giá vàng hôm nay")
+    out = env("unanswered", "--format", "csv").stdout
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][:2] == ["created_at", "question"] and rows[1][1] == "giá vàng hôm nay" and rows[1][3] == "Nguyễn Văn An"
+    assert json.loads(env("unanswered", "--since", "2999-01-01", "--format", "json").stdout) == []
+    assert env("unanswered", "--since", "hôm qua").exit_code == 1
