@@ -12,8 +12,9 @@ from .text import clean, words
 
 # Tuned on the dev set, the ward set and off-topic questions with multilingual-e5-small
 # (its cosines sit between 0.75 and 0.95); another model needs its own value.
-MIN_CONFIDENCE = 0.88
+MIN_CONFIDENCE = 0.85
 COVERAGE_WEIGHT = 0.025  # a passage holding the question's own words is a little more trustworthy
+NOVELTY_WEIGHT = 0.06  # a question in words the knowledge base never uses is probably about something else
 MAX_CHARS = 700
 
 
@@ -45,30 +46,33 @@ class Answer:
 class Thresholds:
     min_confidence: float = MIN_CONFIDENCE
     coverage_weight: float = COVERAGE_WEIGHT
+    novelty_weight: float = NOVELTY_WEIGHT
 
-    def confidence(self, hit: Hit) -> float:
-        """Query–passage cosine, nudged by the IDF-weighted share of the question's words in the passage."""
-        return hit.dense + self.coverage_weight * hit.coverage
+    def confidence(self, hit: Hit, novelty: float = 0.0) -> float:
+        """Query–passage cosine, nudged up by the share of the question's words in the passage and
+        down by the share of its word pairs the knowledge base never uses."""
+        return hit.dense + self.coverage_weight * hit.coverage - self.novelty_weight * novelty
 
-    def reliable(self, hit: Hit) -> bool:
-        return self.confidence(hit) >= self.min_confidence
+    def reliable(self, hit: Hit, novelty: float = 0.0) -> bool:
+        return self.confidence(hit, novelty) >= self.min_confidence
 
 
 def answer(question: str, searcher: Searcher, thresholds: Thresholds = Thresholds(), k: int = 10) -> Answer:
     question = clean(question)
     hits = searcher.search(question, k=k, mode="hybrid") if question else []
-    return answer_from_hits(question, hits, thresholds)
+    return answer_from_hits(question, hits, thresholds, searcher.novelty(question))
 
 
-def answer_from_hits(question: str, hits: list[Hit], thresholds: Thresholds = Thresholds()) -> Answer:
+def answer_from_hits(question: str, hits: list[Hit], thresholds: Thresholds = Thresholds(),
+                     novelty: float = 0.0) -> Answer:
     sections = distinct_sections(hits)
-    if not sections or not thresholds.reliable(sections[0]):
+    if not sections or not thresholds.reliable(sections[0], novelty):
         return Answer(question, False, suggestions=[Citation.of(h.chunk) for h in sections[:3]],
-                      confidence=thresholds.confidence(sections[0]) if sections else 0.0)
+                      confidence=thresholds.confidence(sections[0], novelty) if sections else 0.0)
     best = sections[0]
-    related = [Citation.of(h.chunk) for h in sections[1:] if thresholds.reliable(h)][:3]
+    related = [Citation.of(h.chunk) for h in sections[1:] if thresholds.reliable(h, novelty)][:3]
     return Answer(question, True, trim(best.chunk.text, question), Citation.of(best.chunk), related, [],
-                  thresholds.confidence(best))
+                  thresholds.confidence(best, novelty))
 
 
 def distinct_sections(hits: list[Hit]) -> list[Hit]:

@@ -69,7 +69,7 @@ def evaluate(items: list[dict], searcher: Searcher, k: int = 10, mode: str = "hy
     on, off, questions = [], [], []
     for item in items:
         hits = searcher.search(item["question"], k=max(k, 10) * 5, mode=mode)
-        answered = answer_from_hits(item["question"], hits, thresholds).answered
+        answered = answer_from_hits(item["question"], hits, thresholds, searcher.novelty(item["question"])).answered
         if item["source"] is None:
             off.append(answered)
             questions.append({"id": item["id"], "rank": None, "answered": answered, "hits": []})

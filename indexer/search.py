@@ -91,6 +91,13 @@ class Searcher:
         order = np.argsort(-score, kind="stable")[:k]
         return [Hit(self.index.chunks[int(ids[j])], float(score[j]), float(dense[j]), float(cover[j])) for j in order]
 
+    def novelty(self, query: str) -> float:
+        """Share of the question's word pairs (function words aside) that the knowledge base never uses.
+        Questions about something the base does not cover ("trang phục", "hộ chiếu") score high."""
+        ws = words(clean(query))
+        pairs = [f"{a}_{b}" for a, b in zip(ws, ws[1:]) if a not in STOPWORDS and b not in STOPWORDS]
+        return sum(p not in self.bm25.postings for p in pairs) / len(pairs) if pairs else 0.0
+
     def _query_weights(self, query: str) -> dict[str, float]:
         """IDF of each query term (syllables without function words, and bigrams);
         a term the corpus never uses weighs most, so off-topic words pull coverage down."""
