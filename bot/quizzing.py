@@ -75,11 +75,10 @@ class Quizzes:
         now = self.store.now()
         open_ = [c for c in self.qs.open_campaigns_for(officer.staff_id, now)
                  if not name or c["name"].casefold() == name.strip().casefold()]
-        if not open_:
-            return [m.NO_CAMPAIGN]
-        c = open_[0]
-        if c["end_at"] < now:
-            return [m.CAMPAIGN_ENDED.format(name=c["name"])]
+        current = [c for c in open_ if c["end_at"] >= now]
+        if not current:
+            return [m.CAMPAIGN_ENDED.format(name=open_[0]["name"])] if open_ else [m.NO_CAMPAIGN]
+        c = current[0]
         active = self.qs.active_attempt(officer.staff_id)
         if active and active["campaign_id"] == c["id"]:
             return self.resend(active)

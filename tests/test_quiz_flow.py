@@ -161,3 +161,11 @@ def test_hr_report_in_chat_and_officers_refused(core):
     assert wb.sheetnames == ["Theo đơn vị", "Theo cán bộ", "Câu hay trả lời sai"]
     assert [c.value for c in wb["Theo đơn vị"][1]] == ["Đơn vị", "Được giao", "Đã hoàn thành", "Đạt",
                                                       "Tỷ lệ hoàn thành", "Điểm trung bình"]
+
+
+def test_an_ended_campaign_does_not_hide_the_current_one(core):
+    link(core, ZALO, "CB002")
+    make_campaign(core, name="Cũ", start="2026-11-01", end="2026-11-05")
+    assert core.handle_text(ZALO, "/kiemtra")[0].text == m.CAMPAIGN_ENDED.format(name="Cũ")
+    make_campaign(core, name="Mới")
+    assert "«Mới»" in core.handle_text(ZALO, "/kiemtra")[0].text
