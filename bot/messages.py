@@ -188,7 +188,8 @@ CAMPAIGN_NOTICE = ("📣 Chiến dịch tìm hiểu ISO «{name}» đã bắt đ
                    "hạn cuối {end}. Gõ /kiemtra để làm bài.")
 CAMPAIGN_REMINDER = "⏳ Nhắc việc: bạn chưa hoàn thành chiến dịch «{name}» (hạn cuối {end}). Gõ /kiemtra để làm bài."
 CAMPAIGN_SUMMARY = "📊 Chiến dịch «{name}» đã kết thúc."
-QUIZ_CONSOLE = "Bài ôn luyện và kiểm tra dành cho tài khoản cán bộ đã liên kết trên Telegram hoặc Zalo."
+QUIZ_CONSOLE = ("Bài ôn luyện và kiểm tra được ghi theo từng cán bộ: hãy dùng tài khoản đã liên kết trên Telegram "
+                "hoặc Zalo, hoặc chạy «isobot chat --as <mã cán bộ>» trên máy chủ.")
 ATTACHMENT_ELSEWHERE = "(Tệp «{name}» chỉ gửi được qua Telegram; trên Zalo, bạn hãy nhờ bộ phận tổ chức cán bộ xuất báo cáo bằng lệnh isobot report.)"
 BUTTON_START_QUIZ = "▶️ Làm bài ngay"
 RESULTS_NONE = "Bạn chưa có kết quả nào. Gõ /quiz để ôn luyện hoặc /kiemtra để làm bài kiểm tra."

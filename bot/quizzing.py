@@ -61,7 +61,7 @@ class Quizzes:
         pool = self.bank.select([topic] if topic else None)
         if not pool:
             return [m.QUIZ_EMPTY_BANK]
-        active = self.qs.active_attempt(officer.staff_id)
+        active = self._active(officer)
         if active and active["kind"] == "practice":
             self.qs.abandon(active["id"])
         elif active:
@@ -79,7 +79,7 @@ class Quizzes:
         if not current:
             return [m.CAMPAIGN_ENDED.format(name=open_[0]["name"])] if open_ else [m.NO_CAMPAIGN]
         c = current[0]
-        active = self.qs.active_attempt(officer.staff_id)
+        active = self._active(officer)
         if active and active["campaign_id"] == c["id"]:
             return self.resend(active)
         if active and active["kind"] == "practice":
@@ -90,6 +90,18 @@ class Quizzes:
         items = engine.draw(pool, c["questions"], self.rng)
         aid = self.qs.start_attempt(officer.staff_id, c["id"], "campaign", platform, chat_id, self._rows(items))
         return [m.CAMPAIGN_START.format(name=c["name"], n=len(items), mark=c["pass_mark"]), self.prompt(aid, 0)]
+
+    def _active(self, officer: Officer) -> dict | None:
+        """The officer's unfinished attempt; one left open by a campaign that has ended is closed
+        with the answers given, so it neither blocks practice nor stays "in progress" for HR."""
+        active = self.qs.active_attempt(officer.staff_id)
+        if active and active["campaign_id"]:
+            c = self.qs.campaign(active["campaign_id"])
+            if c["status"] != "open" or c["end_at"] < self.store.now():
+                pct = engine.score(active["correct"], active["total"])
+                self.qs.finish(active["id"], pct, pct >= c["pass_mark"])
+                return None
+        return active
 
     @staticmethod
     def _rows(items: list[engine.Item]) -> list[dict]:

@@ -169,3 +169,15 @@ def test_an_ended_campaign_does_not_hide_the_current_one(core):
     assert core.handle_text(ZALO, "/kiemtra")[0].text == m.CAMPAIGN_ENDED.format(name="Cũ")
     make_campaign(core, name="Mới")
     assert "«Mới»" in core.handle_text(ZALO, "/kiemtra")[0].text
+
+
+def test_an_attempt_left_open_at_the_end_is_closed_and_practice_works(core):
+    link(core, ZALO, "CB002")
+    make_campaign(core, end="2026-12-02")
+    core.handle_text(ZALO, "/kiemtra")
+    answer_all(core, ZALO, right=True, n=2)
+    core.store.clock.advance(days=3)
+    assert core.handle_text(ZALO, "/quiz")[0].text.startswith("📝 Ôn luyện")
+    report = core.quizzes.campaign_report(QuizStore(core.store).campaign("Tháng 12"))
+    cb002 = next(o for o in report["officers"] if o["staff_id"] == "CB002")
+    assert (cb002["status"], cb002["best_score"]) == ("failed", 40.0)
