@@ -52,6 +52,10 @@ def texts(calls):
     return [c["text"] for c in calls]
 
 
+def buttons(message: dict) -> list[dict]:
+    return [b for row in message["reply_markup"]["inline_keyboard"] for b in row]
+
+
 def test_start_sets_commands_and_remembers_username(core, fake):
     async def scenario():
         fake.push(fake.message(501, "/start"))
@@ -82,9 +86,9 @@ def test_link_by_code_then_cited_answer_with_buttons_and_feedback(core, fake):
         await wait(fake, 1)
         fake.push(fake.message(501, "ai phê duyệt hủy hồ sơ hết hạn lưu"))
         sent = await wait(fake, 2)
-        buttons = [b for row in sent[-1]["reply_markup"]["inline_keyboard"] for b in row]
-        fake.push(fake.callback(501, next(b["callback_data"] for b in buttons if b["text"] == "👍")))
-        fake.push(fake.callback(501, next(b["callback_data"] for b in buttons if b["text"] == m.BUTTON_FULL)))
+        shown = buttons(sent[-1])
+        fake.push(fake.callback(501, next(b["callback_data"] for b in shown if b["text"] == "👍")))
+        fake.push(fake.callback(501, next(b["callback_data"] for b in shown if b["text"] == m.BUTTON_FULL)))
         await wait(fake, 4)
 
     run(core, fake, scenario)
@@ -123,8 +127,7 @@ def test_long_section_is_split_and_markup_escaped(core, fake):
         await wait(fake, 1)
         fake.push(fake.message(501, "ký hiệu trong biểu mẫu một cửa ghi thế nào"))
         sent = await wait(fake, 2)
-        full = [b for row in sent[-1]["reply_markup"]["inline_keyboard"] for b in row][0]["callback_data"]
-        fake.push(fake.callback(501, full))
+        fake.push(fake.callback(501, buttons(sent[-1])[0]["callback_data"]))
         await asyncio.to_thread(fake.wait_for, 4)
 
     run(core, fake, scenario)
