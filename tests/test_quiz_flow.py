@@ -156,7 +156,11 @@ def test_hr_report_in_chat_and_officers_refused(core):
     assert core.handle_text(ZALO, "/baocao")[0].text == m.HR_ONLY
     summary, chart, sheet = core.handle_text(TG_HR, "/baocao Tháng 12")
     assert "Được giao: 4" in summary.text
-    assert chart.attachment.data[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    png = Image.open(io.BytesIO(chart.attachment.data))
+    png.verify()  # a whole, decodable PNG, not just its signature
+    assert png.format == "PNG" and png.size[0] >= 400
     wb = openpyxl.load_workbook(io.BytesIO(sheet.attachment.data))
     assert wb.sheetnames == ["Theo đơn vị", "Theo cán bộ", "Câu hay trả lời sai"]
     assert [c.value for c in wb["Theo đơn vị"][1]] == ["Đơn vị", "Được giao", "Đã hoàn thành", "Đạt",
