@@ -103,17 +103,15 @@ class Core:
                 items = self.quizzes.typed(officer, text)
             if items is not None:
                 return [as_reply(i) for i in items]
-        return [self.text(sender, text)]
+        return [self._text(sender, officer, text)]
 
     def poll_answer(self, sender: Sender, poll_id: str, option_ids: list[int]) -> tuple[str | None, list[Reply]]:
         """A Telegram quiz-poll answer: (chat to answer in, replies)."""
         officer = self.officer(sender)
         if officer is None:
             return None, []
-        item = self.quizzes.qs.item_by_poll(poll_id)
-        attempt = self.quizzes.qs.attempt(item["attempt_id"]) if item else None
-        replies = self.quizzes.poll_answer(poll_id, officer.staff_id, option_ids)
-        return (attempt["chat_id"] if attempt else None), [as_reply(r) for r in replies]
+        chat_id, replies = self.quizzes.poll_answer(poll_id, officer.staff_id, option_ids)
+        return chat_id, [as_reply(r) for r in replies]
 
     def quiz_sent(self, prompt: QuizPrompt, poll_id: str | None = None) -> None:
         self.quizzes.qs.mark_sent(prompt.attempt_id, prompt.position, poll_id)
@@ -155,9 +153,11 @@ class Core:
         return Reply(m.LINKED.format(name=officer.full_name, unit=officer.unit or "—"), linked=True)
 
     def text(self, sender: Sender, text: str) -> Reply:
-        """Any typed message: a command, a follow-up, a link code or a question."""
+        """Any typed message but a quiz step: a command, a follow-up, a link code or a question."""
+        return self._text(sender, self.officer(sender), text)
+
+    def _text(self, sender: Sender, officer: Officer | None, text: str) -> Reply:
         text = text.strip()
-        officer = self.officer(sender)
         command, _, rest = text.partition(" ")
         command = command.lower().split("@")[0] if command.startswith("/") else ""
         if command == "/start":

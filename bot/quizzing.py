@@ -139,14 +139,13 @@ class Quizzes:
             return None
         return self.answer(attempt, pos, choice)
 
-    def poll_answer(self, poll_id: str, user_staff_id: str | None, option_ids: list[int]) -> list:
+    def poll_answer(self, poll_id: str, user_staff_id: str | None, option_ids: list[int]) -> tuple[str | None, list]:
+        """(chat the quiz runs in, replies) for an answer to one of our quiz polls."""
         item = self.qs.item_by_poll(poll_id)
-        if item is None or not option_ids:
-            return []
-        attempt = self.qs.attempt(item["attempt_id"])
-        if attempt is None or attempt["staff_id"] != user_staff_id:
-            return []
-        return self.answer(attempt, item["position"], option_ids[0])
+        attempt = self.qs.attempt(item["attempt_id"]) if item else None
+        if attempt is None or attempt["staff_id"] != user_staff_id or not option_ids:
+            return None, []
+        return attempt["chat_id"], self.answer(attempt, item["position"], option_ids[0])
 
     def answer(self, attempt: dict, position: int, choice: int) -> list:
         item = self.qs.item(attempt["id"], position)
@@ -172,7 +171,9 @@ class Quizzes:
     def _feedback(self, q: Question, correct: bool, late: bool, correct_pos: int) -> str:
         if correct:
             return m.QUIZ_RIGHT.format(explanation=q.explanation)
-        text = (m.QUIZ_LATE if late else m.QUIZ_WRONG).format(letter=LETTERS[correct_pos], explanation=q.explanation)
+        # the option's text too: a Telegram poll shows no letters
+        text = (m.QUIZ_LATE if late else m.QUIZ_WRONG).format(
+            letter=LETTERS[correct_pos], answer=q.options[q.answer], explanation=q.explanation)
         body = self.section_text(q.source_document, q.source_section)
         if body:
             text += "\n\n" + m.SEE_RULE.format(source=body[0], excerpt=trim(body[1], q.question, 400))

@@ -38,6 +38,7 @@ def test_practice_by_typing_with_feedback_and_spaced_repetition(core):
     assert "Câu 1/10" in first[1].text and "A. " in first[1].text and "Gõ A, B, C" in first[1].text
     replies = answer_all(core, ZALO, right=False, n=1)
     assert replies[0].text.startswith("❌ Chưa đúng") and "📖 Xem quy định" in replies[0].text
+    assert "«" in replies[0].text.split("Đáp án đúng là")[1]  # the right option's text, not only its letter
     assert replies[1].quiz.position == 1
     replies = answer_all(core, ZALO, right=True, n=9)
     assert replies[-1].text.startswith("🏁 Kết thúc lượt ôn luyện: đúng 9/10")
