@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -133,8 +134,9 @@ class Bank:
     topics: dict[str, Topic]
     problems: list[Problem]
 
-    @property
+    @cached_property
     def questions(self) -> dict[str, Question]:
+        """Every question by id (a bank is read once and not changed afterwards)."""
         return {q.id: q for t in self.topics.values() for q in t.questions}
 
     def select(self, topics: list[str] | None) -> list[Question]:
