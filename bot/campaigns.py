@@ -87,7 +87,7 @@ def deliveries(store: Store, quizzes, now: datetime | None = None) -> list[Deliv
                 qs.mark_notified(n["id"])
                 continue
             template = m.CAMPAIGN_NOTICE if n["kind"] == "start" else m.CAMPAIGN_REMINDER
-            text = template.format(name=c["name"], n=c["questions"], mark=c["pass_mark"], end=end.strftime("%d/%m/%Y"))
+            text = template.format(name=c["name"], n=c["questions"], mark=m.number(c["pass_mark"]), end=end.strftime("%d/%m/%Y"))
             targets = [n["staff_id"]]
         accounts = [a for s in targets for a in store.accounts(s)]
         if not accounts:

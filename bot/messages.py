@@ -177,14 +177,14 @@ QUIZ_LATE = "⏰ Hết thời gian trả lời câu này (tính là chưa đúng
 SEE_RULE = "📖 Xem quy định — {source}:\n{excerpt}"
 PRACTICE_DONE = "🏁 Kết thúc lượt ôn luyện: đúng {right}/{n} câu ({score}%). Những câu sai sẽ được hỏi lại ở lượt sau. Gõ /quiz để ôn tiếp."
 NO_CAMPAIGN = "Hiện bạn không có chiến dịch kiểm tra nào đang mở. Gõ /quiz để ôn luyện."
-CAMPAIGN_START = "📋 Bắt đầu bài kiểm tra «{name}»: {n} câu, đạt khi đúng từ {mark:g}%."
+CAMPAIGN_START = "📋 Bắt đầu bài kiểm tra «{name}»: {n} câu, đạt khi đúng từ {mark}%."
 CAMPAIGN_ENDED = "Chiến dịch «{name}» đã kết thúc, nên câu trả lời này không được ghi nhận. Cảm ơn bạn!"
 CAMPAIGN_DONE = "Bạn đã hoàn thành chiến dịch «{name}». Gõ /ketqua để xem kết quả."
-CAMPAIGN_PASSED = "🎉 Bạn đã ĐẠT bài kiểm tra «{name}»: đúng {right}/{n} câu ({score}%, yêu cầu {mark:g}%)."
-CAMPAIGN_FAILED_RETRY = ("Bạn CHƯA ĐẠT bài kiểm tra «{name}»: đúng {right}/{n} câu ({score}%, yêu cầu {mark:g}%). "
+CAMPAIGN_PASSED = "🎉 Bạn đã ĐẠT bài kiểm tra «{name}»: đúng {right}/{n} câu ({score}%, yêu cầu {mark}%)."
+CAMPAIGN_FAILED_RETRY = ("Bạn CHƯA ĐẠT bài kiểm tra «{name}»: đúng {right}/{n} câu ({score}%, yêu cầu {mark}%). "
                          "Bạn còn {left} lượt làm lại: gõ /kiemtra khi sẵn sàng.")
-CAMPAIGN_FAILED = "Bạn CHƯA ĐẠT bài kiểm tra «{name}»: đúng {right}/{n} câu ({score}%, yêu cầu {mark:g}%). Bạn đã dùng hết lượt làm bài."
-CAMPAIGN_NOTICE = ("📣 Chiến dịch tìm hiểu ISO «{name}» đã bắt đầu: {n} câu hỏi, đạt khi đúng từ {mark:g}%, "
+CAMPAIGN_FAILED = "Bạn CHƯA ĐẠT bài kiểm tra «{name}»: đúng {right}/{n} câu ({score}%, yêu cầu {mark}%). Bạn đã dùng hết lượt làm bài."
+CAMPAIGN_NOTICE = ("📣 Chiến dịch tìm hiểu ISO «{name}» đã bắt đầu: {n} câu hỏi, đạt khi đúng từ {mark}%, "
                    "hạn cuối {end}. Gõ /kiemtra để làm bài.")
 CAMPAIGN_REMINDER = "⏳ Nhắc việc: bạn chưa hoàn thành chiến dịch «{name}» (hạn cuối {end}). Gõ /kiemtra để làm bài."
 CAMPAIGN_SUMMARY = "📊 Chiến dịch «{name}» đã kết thúc."
@@ -222,6 +222,11 @@ def quiz_text(p) -> str:
     return "\n".join(lines)
 
 
+def number(value: float | int | None) -> str:
+    """A figure as Vietnamese writes it: 66.7 -> "66,7", 80.0 -> "80"."""
+    return "—" if value is None else f"{value:g}".replace(".", ",")
+
+
 def results(rows: list[dict]) -> str:
     if not rows:
         return RESULTS_NONE
@@ -229,16 +234,16 @@ def results(rows: list[dict]) -> str:
     for r in rows:
         what = f"Chiến dịch «{r['campaign']}»" if r["campaign"] else "Ôn luyện"
         verdict = "" if r["passed"] is None else (" — Đạt" if r["passed"] else " — Chưa đạt")
-        lines.append(f"• {r['finished_at'][:10]}: {what}: {r['correct']}/{r['total']} câu ({r['score']}%){verdict}")
+        lines.append(f"• {r['finished_at'][:10]}: {what}: {r['correct']}/{r['total']} câu ({number(r['score'])}%){verdict}")
     return "\n".join(lines)
 
 
 def report_summary(campaign: dict, data: dict) -> str:
     t = data["total"]
     lines = [f"📊 Báo cáo chiến dịch «{campaign['name']}» ({campaign['start_at'][:10]} – {campaign['end_at'][:10]})",
-             f"Được giao: {t['assigned']} · Đã hoàn thành: {t['completed']} ({t['completion_rate']}%) · Đạt: {t['passed']}"]
+             f"Được giao: {t['assigned']} · Đã hoàn thành: {t['completed']} ({number(t['completion_rate'])}%) · Đạt: {t['passed']}"]
     lines += [f"• {u['unit'] or '—'}: {u['completed']}/{u['assigned']} hoàn thành, {u['passed']} đạt"
-              + (f", điểm TB {u['average_score']}" if u["average_score"] is not None else "") for u in data["units"]]
+              + (f", điểm TB {number(u['average_score'])}" if u["average_score"] is not None else "") for u in data["units"]]
     if data["missed"]:
         lines.append("Câu hay trả lời sai: " + ", ".join(f"{q['question_id']} ({q['wrong']} lần)" for q in data["missed"][:5]))
     return "\n".join(lines)

@@ -89,7 +89,7 @@ class Quizzes:
         pool = self.bank.select([t for t in c["topics"].split(",") if t in self.bank.topics])
         items = engine.draw(pool, c["questions"], self.rng)
         aid = self.qs.start_attempt(officer.staff_id, c["id"], "campaign", platform, chat_id, self._rows(items))
-        return [m.CAMPAIGN_START.format(name=c["name"], n=len(items), mark=c["pass_mark"]), self.prompt(aid, 0)]
+        return [m.CAMPAIGN_START.format(name=c["name"], n=len(items), mark=m.number(c["pass_mark"])), self.prompt(aid, 0)]
 
     def _active(self, officer: Officer) -> dict | None:
         """The officer's unfinished attempt; one left open by a campaign that has ended is closed
@@ -185,11 +185,11 @@ class Quizzes:
         passed = pct >= campaign["pass_mark"] if campaign else None
         self.qs.finish(attempt["id"], pct, passed)
         if campaign is None:
-            return m.PRACTICE_DONE.format(right=fresh["correct"], n=fresh["total"], score=pct)
+            return m.PRACTICE_DONE.format(right=fresh["correct"], n=fresh["total"], score=m.number(pct))
         left = (campaign["attempts"] or 1) - self.qs.attempts_used(campaign["id"], attempt["staff_id"])
         key = m.CAMPAIGN_PASSED if passed else (m.CAMPAIGN_FAILED_RETRY if left > 0 else m.CAMPAIGN_FAILED)
-        return key.format(name=campaign["name"], right=fresh["correct"], n=fresh["total"], score=pct,
-                          mark=campaign["pass_mark"], left=left)
+        return key.format(name=campaign["name"], right=fresh["correct"], n=fresh["total"], score=m.number(pct),
+                          mark=m.number(campaign["pass_mark"]), left=left)
 
     # results and reports -----------------------------------------------------------------------
     def results(self, officer: Officer) -> str:

@@ -161,6 +161,11 @@ def write_xlsx(report: dict, path: Path) -> None:
     wb.save(path)
 
 
+def _vi_number(value: float) -> str:
+    """A figure as Vietnamese writes it on a page: 66.7 -> "66,7"."""
+    return f"{value:g}".replace(".", ",")
+
+
 def _svg_bars(rows: list[dict], label: str, value: str, title: str) -> str:
     width, bar_h, left = 640, 26, 220
     height = 40 + bar_h * max(1, len(rows))
@@ -172,7 +177,7 @@ def _svg_bars(rows: list[dict], label: str, value: str, title: str) -> str:
         w = (width - left - 60) * v / 100
         parts.append(f'<text x="{left - 8}" y="{y + 17}" font-size="13" text-anchor="end">{html.escape(str(r.get(label) or "—"))}</text>')
         parts.append(f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="{bar_h - 8}" fill="#2E75B6"/>')
-        parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 17}" font-size="13">{v:.1f}%</text>')
+        parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 17}" font-size="13">{_vi_number(round(v, 1))}%</text>')
     return "".join(parts) + "</svg>"
 
 
@@ -185,7 +190,7 @@ def to_html(report: dict, title: str) -> str:
     if "total" in report:
         t = report["total"]
         out.append(f"<p>Được giao: <b>{t['assigned']}</b> · Đã hoàn thành: <b>{t['completed']}</b> · Đạt: <b>{t['passed']}</b> "
-                   f"· Tỷ lệ hoàn thành: <b>{t['completion_rate']}%</b></p>")
+                   f"· Tỷ lệ hoàn thành: <b>{_vi_number(t['completion_rate'])}%</b></p>")
         out.append(_svg_bars(report["units"], "unit", "completion_rate", "Tỷ lệ hoàn thành theo đơn vị"))
         if report["missed"]:
             out.append(_svg_bars(report["missed"][:8], "question_id", "wrong_rate", "Câu hay trả lời sai (tỷ lệ sai)"))
@@ -196,7 +201,8 @@ def to_html(report: dict, title: str) -> str:
             for k, _ in columns:
                 v = _cell(k, r.get(k))
                 cls = " class='n'" if isinstance(v, (int, float)) else ""
-                cells.append(f"<td{cls}>{html.escape(str(v))}</td>")
+                shown = _vi_number(v) if isinstance(v, float) else str(v)
+                cells.append(f"<td{cls}>{html.escape(shown)}</td>")
             out.append("<tr>" + "".join(cells) + "</tr>")
         out.append("</table>")
     return "\n".join(out) + "</body></html>"

@@ -1,4 +1,8 @@
-from bot.messages import split
+from bot.messages import number, split
+
+
+def test_number_uses_the_vietnamese_decimal_comma():
+    assert [number(66.7), number(80.0), number(100), number(None)] == ["66,7", "80", "100", "—"]
 
 
 def test_split_respects_the_limit_and_keeps_everything():

@@ -91,6 +91,7 @@ def test_campaign_commands_and_every_report_format(env, core, tmp_path):
     page = env("report", "--campaign", "Quý IV", "--format", "html").stdout
     assert page.startswith("<!doctype html>") and "<svg" in page and "Tỷ lệ hoàn thành theo đơn vị" in page
     assert "<script" not in page and "http" not in page.split("<svg")[0]
+    assert "Tỷ lệ hoàn thành: <b>66,7%</b>" in page and "66.7" not in page  # Vietnamese decimal comma
     rows = list(csv.reader(io.StringIO(env("report", "--format", "csv", "--unit", "Văn phòng").stdout)))
     assert rows[0][:2] == ["Mã cán bộ", "Họ và tên"] and len(rows) == 4
 
