@@ -13,7 +13,7 @@ from typing import Iterable
 
 from .text import fold
 
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # Question words officers type that procedure texts rarely contain.
 QUESTION_WORDS = (
     "bao lâu mất bao lâu bao nhiêu ở đâu nộp ở đâu gì giấy tờ gì những gì mấy ngày thế nào như thế nào "
@@ -30,7 +30,7 @@ class Restorer:
         self.forms: dict[str, Counter] = defaultdict(Counter)  # folded syllable -> accented forms
         self.pairs: Counter = Counter()  # (form, form) -> count
         for text in [QUESTION_WORDS, *texts]:
-            tokens = _TOKEN.findall(text.lower())
+            tokens = TOKEN.findall(text.lower())
             for t in tokens:
                 self.forms[fold(t)][t] += 1
             self.pairs.update(zip(tokens, tokens[1:]))
@@ -39,7 +39,7 @@ class Restorer:
         """The most likely accented spelling of a query typed without diacritics; else the query."""
         if has_diacritics(query):
             return query
-        tokens = _TOKEN.findall(query.lower())
+        tokens = TOKEN.findall(query.lower())
         if not tokens:
             return query
         # Viterbi over each syllable's accented forms, scored by pair and single counts

@@ -7,7 +7,7 @@ import numpy as np
 from .documents import Chunk, Hit
 from .embedder import Embedder
 from .lexical import BM25
-from .restore import Restorer
+from .restore import TOKEN, Restorer, has_diacritics
 from .store import IndexData
 from .text import clean, terms, words
 
@@ -18,6 +18,12 @@ STOPWORDS = frozenset(
     "la gi cua va cac nhung co khong duoc cho ve voi thi ma de nao bao nhieu lau may the lam sao o tai trong "
     "khi neu can phai nhu nay do mot hay hoac tu den theo boi vi bi nguoi ai gom ra vao len dau a oi nhe vay "
     "ha u minh toi em anh chi ban xin hoi muon biet".split()
+)
+# The same words with their diacritics: folded, "đỏ" (red) would pass for "do" (because).
+ACCENTED_STOPWORDS = frozenset(
+    "là gì của và các những có không được cho về với thì mà để nào bao nhiêu lâu mấy thế làm sao ở tại trong "
+    "khi nếu cần phải như này đó do một hay hoặc từ đến theo bởi vì bị người ai gồm ra vào lên đâu à ơi nhé vậy "
+    "hả ừ mình tôi em anh chị bạn xin hỏi muốn biết".split()
 )
 
 
@@ -93,10 +99,18 @@ class Searcher:
 
     def novelty(self, query: str) -> float:
         """Share of the question's word pairs (function words aside) that the knowledge base never uses.
-        Questions about something the base does not cover ("trang phục", "hộ chiếu") score high."""
-        ws = words(clean(query))
-        pairs = [f"{a}_{b}" for a, b in zip(ws, ws[1:]) if a not in STOPWORDS and b not in STOPWORDS]
-        return sum(p not in self.bm25.postings for p in pairs) / len(pairs) if pairs else 0.0
+        Questions about something the base does not cover ("trang phục", "hộ chiếu") score high.
+        A question typed with diacritics is compared with diacritics, so "sổ đỏ" is not "sơ đồ"."""
+        query = clean(query)
+        if has_diacritics(query):
+            ws = [w.lower() for w in TOKEN.findall(query)]
+            pairs = [(a, b) for a, b in zip(ws, ws[1:]) if a not in ACCENTED_STOPWORDS and b not in ACCENTED_STOPWORDS]
+            known = self.restorer.pairs
+        else:
+            ws = words(query)
+            pairs = [f"{a}_{b}" for a, b in zip(ws, ws[1:]) if a not in STOPWORDS and b not in STOPWORDS]
+            known = self.bm25.postings
+        return sum(p not in known for p in pairs) / len(pairs) if pairs else 0.0
 
     def _query_weights(self, query: str) -> dict[str, float]:
         """IDF of each query term (syllables without function words, and bigrams);

@@ -4,7 +4,11 @@ import unicodedata
 
 import pytest
 
+from indexer import store
 from indexer.answer import answer, trim
+from indexer.build import build_index
+from indexer.embedder import HashingEmbedder
+from indexer.search import Searcher
 from indexer.text import fold
 
 CASES = [
@@ -61,3 +65,14 @@ def test_trim_keeps_the_lines_that_answer():
     text = "\n".join([f"Dòng {i} về việc khác hoàn toàn." for i in range(40)] + ["Thời hạn lưu hồ sơ là 05 năm."])
     out = trim(text, "thời hạn lưu hồ sơ", max_chars=200)
     assert "05 năm" in out and len(out) <= 210 and out.startswith("…")
+
+
+def test_novelty_compares_accented_questions_with_their_diacritics(tmp_path):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "qt.md").write_text("# Quy trình một cửa\n\nSơ đồ quy trình tiếp nhận hồ sơ lần đầu.\n", encoding="utf-8")
+    build_index(kb, tmp_path / "data", HashingEmbedder())
+    searcher = Searcher(store.load(tmp_path / "data"), HashingEmbedder())
+    assert searcher.novelty("sơ đồ quy trình tiếp nhận hồ sơ") == 0.0
+    assert searcher.novelty("so do quy trinh tiep nhan ho so") == 0.0  # typed without diacritics: folded pairs
+    assert searcher.novelty("làm sổ đỏ lần đầu") == pytest.approx(2 / 3)  # "sổ đỏ" (land title) is not "sơ đồ"
