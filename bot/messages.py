@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape as _escape
 
 from indexer.answer import Answer, Citation
+from quizzes.report import vi_number as number
 
 HELP = (
     "Cách dùng Trợ lý ISO:\n"
@@ -220,11 +221,6 @@ def quiz_text(p) -> str:
         lines.append(TIME_LIMIT.format(s=p.open_period))
     lines.append(ANSWER_HINT)
     return "\n".join(lines)
-
-
-def number(value: float | int | None) -> str:
-    """A figure as Vietnamese writes it: 66.7 -> "66,7", 80.0 -> "80"."""
-    return "—" if value is None else f"{value:g}".replace(".", ",")
 
 
 def results(rows: list[dict]) -> str:

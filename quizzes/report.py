@@ -161,9 +161,9 @@ def write_xlsx(report: dict, path: Path) -> None:
     wb.save(path)
 
 
-def _vi_number(value: float) -> str:
-    """A figure as Vietnamese writes it on a page: 66.7 -> "66,7"."""
-    return f"{value:g}".replace(".", ",")
+def vi_number(value: float | int | None) -> str:
+    """A figure as Vietnamese writes it: 66.7 -> "66,7", 80.0 -> "80"."""
+    return "—" if value is None else f"{value:g}".replace(".", ",")
 
 
 def _svg_bars(rows: list[dict], label: str, value: str, title: str) -> str:
@@ -177,7 +177,7 @@ def _svg_bars(rows: list[dict], label: str, value: str, title: str) -> str:
         w = (width - left - 60) * v / 100
         parts.append(f'<text x="{left - 8}" y="{y + 17}" font-size="13" text-anchor="end">{html.escape(str(r.get(label) or "—"))}</text>')
         parts.append(f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="{bar_h - 8}" fill="#2E75B6"/>')
-        parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 17}" font-size="13">{_vi_number(round(v, 1))}%</text>')
+        parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 17}" font-size="13">{vi_number(round(v, 1))}%</text>')
     return "".join(parts) + "</svg>"
 
 
@@ -190,7 +190,7 @@ def to_html(report: dict, title: str) -> str:
     if "total" in report:
         t = report["total"]
         out.append(f"<p>Được giao: <b>{t['assigned']}</b> · Đã hoàn thành: <b>{t['completed']}</b> · Đạt: <b>{t['passed']}</b> "
-                   f"· Tỷ lệ hoàn thành: <b>{_vi_number(t['completion_rate'])}%</b></p>")
+                   f"· Tỷ lệ hoàn thành: <b>{vi_number(t['completion_rate'])}%</b></p>")
         out.append(_svg_bars(report["units"], "unit", "completion_rate", "Tỷ lệ hoàn thành theo đơn vị"))
         if report["missed"]:
             out.append(_svg_bars(report["missed"][:8], "question_id", "wrong_rate", "Câu hay trả lời sai (tỷ lệ sai)"))
@@ -201,7 +201,7 @@ def to_html(report: dict, title: str) -> str:
             for k, _ in columns:
                 v = _cell(k, r.get(k))
                 cls = " class='n'" if isinstance(v, (int, float)) else ""
-                shown = _vi_number(v) if isinstance(v, float) else str(v)
+                shown = vi_number(v) if isinstance(v, float) else str(v)
                 cells.append(f"<td{cls}>{html.escape(shown)}</td>")
             out.append("<tr>" + "".join(cells) + "</tr>")
         out.append("</table>")
