@@ -9,22 +9,18 @@ from .embedder import Embedder
 from .lexical import BM25
 from .restore import TOKEN, Restorer, has_diacritics
 from .store import IndexData
-from .text import clean, terms, words
+from .text import clean, fold, terms, words
 
 MODES = ("hybrid", "dense", "bm25")
 
-# Function words that say nothing about which section answers a question.
-STOPWORDS = frozenset(
-    "la gi cua va cac nhung co khong duoc cho ve voi thi ma de nao bao nhieu lau may the lam sao o tai trong "
-    "khi neu can phai nhu nay do mot hay hoac tu den theo boi vi bi nguoi ai gom ra vao len dau a oi nhe vay "
-    "ha u minh toi em anh chi ban xin hoi muon biet".split()
-)
-# The same words with their diacritics: folded, "đỏ" (red) would pass for "do" (because).
+# Function words that say nothing about which section answers a question. Kept with their diacritics
+# for questions typed with them: folded, "đỏ" (red) would pass for "do" (because).
 ACCENTED_STOPWORDS = frozenset(
     "là gì của và các những có không được cho về với thì mà để nào bao nhiêu lâu mấy thế làm sao ở tại trong "
     "khi nếu cần phải như này đó do một hay hoặc từ đến theo bởi vì bị người ai gồm ra vào lên đâu à ơi nhé vậy "
     "hả ừ mình tôi em anh chị bạn xin hỏi muốn biết".split()
 )
+STOPWORDS = frozenset(fold(w) for w in ACCENTED_STOPWORDS)
 
 
 def chunk_terms(chunk: Chunk) -> list[str]:
