@@ -1,59 +1,14 @@
-"""Wiring: settings -> embedder, index, searcher. The one place that builds the core's parts."""
+"""Wiring: settings -> store, bank, knowledge, core. Only the CLI and the transports' runners call it."""
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from indexer import models, store
-from indexer.answer import Thresholds
-from indexer.embedder import SentenceTransformerEmbedder
-from indexer.search import Searcher
-
+from .core import Core
+from .knowledge import Knowledge
 from .settings import Settings
+from .storage import Store
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def open_embedder(settings: Settings) -> SentenceTransformerEmbedder:
-    path = models.resolve(settings.embed_model, settings.data_dir, log)
-    return SentenceTransformerEmbedder(path, threads=settings.threads)
-
-
-def thresholds(settings: Settings) -> Thresholds:
-    if settings.min_confidence is None:
-        return Thresholds()
-    return Thresholds(min_confidence=settings.min_confidence)
-
-
-@dataclass
-class Knowledge:
-    """The loaded index with its searcher; ``reload()`` swaps to the newest index on disk."""
-
-    settings: Settings
-    embedder: SentenceTransformerEmbedder | None = None
-    searcher: Searcher | None = field(default=None, init=False)
-
-    def __post_init__(self) -> None:
-        self.embedder = self.embedder or open_embedder(self.settings)
-        self.reload()
-
-    def reload(self) -> Path:
-        index = store.load(self.settings.data_dir, model=self.embedder.id)
-        self.searcher = Searcher(index, self.embedder)
-        return index.folder
-
-    @property
-    def thresholds(self) -> Thresholds:
-        return thresholds(self.settings)
-
-
-def open_store(settings: Settings):
-    from .store import Store
-
+def open_store(settings: Settings) -> Store:
     return Store(settings.db_path)
 
 
@@ -63,7 +18,5 @@ def open_bank(settings: Settings):
     return load_bank(settings.banks_dir)
 
 
-def open_core(settings: Settings):
-    from .core import Core
-
+def open_core(settings: Settings) -> Core:
     return Core(Knowledge(settings), open_store(settings), settings.link_code_days, open_bank(settings))

@@ -10,10 +10,10 @@ from quizzes import engine
 from quizzes.bank import Bank
 
 from . import messages as m
-from .quiz_store import QuizStore
-from .store import Store, iso
+from .storage import QuizStore, Store, iso, parse_time
 
 VN = timezone(timedelta(hours=7))  # campaign dates are Hà Nội calendar days
+MAX_TRIES = 5  # rounds one account's notification is retried before it is given up
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def create(store: Store, bank: Bank, name: str, topics: list[str], questions: in
     if seconds and not 5 <= seconds <= 600:
         raise IsobotError("--seconds-per-question must be between 5 and 600 (Telegram's limit)")
     begin, finish = day_bounds(start, end)
-    officers = store.officers()
+    officers = store.officers(active_only=True)  # officers who left are not assigned
     if units:
         known = {o.unit for o in officers}
         missing = [u for u in units if u not in known]
@@ -70,29 +70,38 @@ def create(store: Store, bank: Bank, name: str, topics: list[str], questions: in
 
 
 def deliveries(store: Store, quizzes, now: datetime | None = None) -> list[Delivery]:
-    """What is due now: start notices and reminders to assigned officers who have not finished,
-    the summary to HR. The caller delivers, then marks each notification sent."""
+    """What is due now and not yet delivered: start notices and reminders to assigned officers who
+    have not finished (never after the campaign's end), the summary to HR. Each account's delivery
+    has its own state, so one failing account never makes the others get it twice; the caller
+    delivers and records each with ``QuizStore.record_send``."""
     qs = QuizStore(store)
+    now_text = iso(now or store.clock())
     out = []
-    for n in qs.due_notifications(iso(now or store.clock())):
-        cid = n["campaign_id"]
-        c = qs.campaign(cid)
-        end = datetime.strptime(c["end_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).astimezone(VN)
+    for n in qs.due_notifications(now_text):
+        c = qs.campaign(n["campaign_id"])
+        end = parse_time(c["end_at"]).astimezone(VN)
         if n["kind"] == "summary":
             data = quizzes.campaign_report(c)
             text = m.CAMPAIGN_SUMMARY.format(name=c["name"]) + "\n" + m.report_summary(c, data)
-            targets = [o.staff_id for o in store.officers() if o.role in ("hr", "admin")]
+            targets = [o.staff_id for o in store.officers(active_only=True) if o.role in ("hr", "admin")]
         else:
-            if c["status"] != "open" or qs.finished_campaign(cid, n["staff_id"]):
-                qs.mark_notified(n["id"])
+            if c["status"] != "open" or c["end_at"] < now_text or qs.finished_campaign(c["id"], n["staff_id"]):
+                qs.mark_notified(n["id"], "skipped")
                 continue
             template = m.CAMPAIGN_NOTICE if n["kind"] == "start" else m.CAMPAIGN_REMINDER
-            text = template.format(name=c["name"], n=c["questions"], mark=m.number(c["pass_mark"]), end=end.strftime("%d/%m/%Y"))
+            text = template.format(name=c["name"], n=c["questions"], mark=m.number(c["pass_mark"]),
+                                   end=end.strftime("%d/%m/%Y"))
             targets = [n["staff_id"]]
-        accounts = [a for s in targets for a in store.accounts(s)]
+        accounts = [(a["platform"], a["chat_id"]) for s in targets for a in store.accounts(s)]
         if not accounts:
-            qs.mark_notified(n["id"])  # nobody to tell yet; HR sees them as not started
+            qs.mark_notified(n["id"], "skipped")  # nobody to tell yet; HR sees them as not started
             continue
-        for a in accounts:
-            out.append(Delivery(n["id"], a["platform"], a["chat_id"], [text]))
+        sends = qs.sends(n["id"])
+        todo = [a for a in accounts if a not in sends
+                or sends[a]["status"] == "retry" and sends[a]["tries"] < MAX_TRIES]
+        if not todo:
+            failed = [sends[a]["error"] or "" for a in accounts if sends[a]["status"] != "sent"]
+            qs.mark_notified(n["id"], "failed" if failed else "sent", "; ".join(failed)[:500])
+            continue
+        out += [Delivery(n["id"], platform, chat_id, [text]) for platform, chat_id in todo]
     return out

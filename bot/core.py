@@ -1,89 +1,156 @@
-"""The conversation core: one method per intent, no transport in sight.
+"""The conversation core: one entry for every incoming message, no transport in sight.
 
-Adapters turn their updates into ``Sender`` + text / contact / button data,
-call the core, and render the ``Reply`` objects it returns.
+``Core.receive(incoming)`` journals the message, drops a redelivery of an answered one, checks the
+sender (linked, active, private chat), dispatches to one intent, turns any error into the polite
+reply plus one alert to the admins, and returns what to send. The transport sends it and reports
+back (``progress``, ``answered``, ``failed``), so a crash in between loses nothing.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass, field
-
+import logging
 import random
 
-from indexer.answer import Answer, Citation, answer, trim
-from quizzes.bank import Bank, section_matches
+from quizzes.bank import Bank
 
 from . import messages as m
-from .app import Knowledge
-from .quizzing import Attachment, QuizPrompt, Quizzes
-from .store import Officer, Store
+from .answers import Answers
+from .knowledge import Knowledge
+from .linking import CODE_PATTERN, Linking
+from .quizzing import Quizzes
+from .replies import (Attachment, Incoming, Outbox, Outgoing, QuizPrompt, Reply, Sender, incoming_json, incoming_of,
+                      outgoing_json, outgoing_of)
+from .storage import Entry, Officer, Store
 
-MAX_QUESTION_CHARS = 1000
-BUTTON_PLATFORMS = {"telegram"}
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9]{4}[\s-]?[A-Za-z0-9]{4}$")
-GOOD = {"👍", "tot", "tốt", "hữu ích", "huu ich", "đúng", "dung"}
-BAD = {"👎", "chưa tốt", "chua tot", "sai", "chưa đúng", "chua dung", "không đúng", "khong dung"}
-
-
-@dataclass(frozen=True)
-class Sender:
-    platform: str  # "telegram" | "zalo" | "console"
-    user_id: str
-    chat_id: str
-    name: str = ""
+log = logging.getLogger("isobot.core")
+QUIET_SECONDS = 60  # an unlinked account or a group chat is answered at most once a minute
+CONSOLE_OPERATOR = Officer("", "Người dùng máy chủ", role="admin")
 
 
-@dataclass(frozen=True)
-class Button:
-    label: str
-    data: str
-
-
-@dataclass(frozen=True)
-class Reply:
-    text: str
-    html: str = ""  # the same reply as Telegram HTML; empty means: escape ``text``
-    buttons: list[list[Button]] = field(default_factory=list)
-    answer: Answer | None = None
-    ask_contact: bool = False  # offer Telegram's "share my phone number" button
-    linked: bool = False  # the account was just linked: adapters drop the contact button
-    quiz: QuizPrompt | None = None  # a quiz question: a Telegram quiz poll, lettered options elsewhere
-    attachment: Attachment | None = None  # a chart or a spreadsheet
-
-
-def as_reply(item) -> Reply:
-    """Quiz intents return strings, prompts and attachments; adapters get Replies."""
+def as_reply(item, sender: Sender) -> Reply:
+    """Quiz intents return strings, prompts and attachments; transports get Replies."""
     if isinstance(item, Reply):
         return item
     if isinstance(item, QuizPrompt):
         return Reply(m.quiz_text(item), quiz=item)
     if isinstance(item, Attachment):
+        if not sender.caps.files:
+            return Reply(m.ATTACHMENT_ELSEWHERE.format(name=item.filename))
         return Reply(item.filename, attachment=item)
     return Reply(str(item))
 
 
-class Core:
+class Core(Answers, Linking):
     def __init__(self, knowledge: Knowledge, store: Store, code_days: int = 7, bank: Bank | None = None,
                  rng: random.Random | None = None) -> None:
         self.knowledge = knowledge
         self.store = store
         self.code_days = code_days
-        self.quizzes = Quizzes(store, bank or Bank({}, []), self._cited_section, rng)
+        self.quizzes = Quizzes(store, bank or Bank({}, []), self.cited_section, rng)
+        self._quiet: dict[tuple[str, str], float] = {}  # (platform, chat or user) -> last reply, epoch seconds
 
-    def _cited_section(self, document: str, section: str) -> tuple[str, str] | None:
-        """(citation line, text) of the knowledge-base section a quiz question cites."""
-        index = self.knowledge.searcher.index
-        doc = index.documents.get(document)
-        if doc is None:
-            return None
-        for chunk in index.chunks[doc["chunks"][0]:doc["chunks"][1]]:
-            if not section or section_matches(section, chunk.section):
-                c = Citation.of(chunk)
-                return m.cite(c), index.section_text(chunk.source, chunk.section)
+    # the one entry ------------------------------------------------------------------------------
+    def journal(self, incoming: Incoming) -> bool:
+        """Journal a message as soon as it arrives (before the transport confirms it); False if seen."""
+        s = incoming.sender
+        return not incoming.update_id or self.store.journal_add(s.platform, incoming.update_id,
+                                                                incoming_json(incoming), s.chat_id)
+
+    def receive(self, incoming: Incoming) -> Outbox:
+        """What to send for one incoming message (nothing for a redelivery of an answered one)."""
+        s = incoming.sender
+        uid = incoming.update_id
+        if uid:
+            self.journal(incoming)
+            entry = self.store.journal_entry(s.platform, uid)
+            if entry.status != "received":
+                done = entry.status != "processed"
+                return Outbox(s.platform, uid, [] if done else outgoing_of(entry.outgoing), entry.sent)
+        try:
+            out = self._dispatch(incoming)
+        except Exception as e:  # never a traceback to the user: an apology, and one alert to the admins
+            log.exception("error while answering %s:%s", s.platform, uid)
+            out = [Outgoing(s.platform, s.chat_id, [Reply(m.ERROR)])] if s.private else []
+            alert = Reply(m.ADMIN_ERROR.format(error=f"{type(e).__name__}: {e}"[:500]))
+            out += [Outgoing(s.platform, chat, [alert]) for chat in self.admin_chats(s.platform) if chat != s.chat_id]
+        if uid:
+            self.store.journal_processed(s.platform, uid, outgoing_json(out))
+        return Outbox(s.platform, uid, out)
+
+    def pending(self, platform: str) -> list[Incoming]:
+        """Messages journalled but not answered (a crash, or sends that failed): to answer again."""
+        return [incoming_of(e.payload) for e in self.store.journal_pending(platform) if e.payload.get("sender")]
+
+    def progress(self, outbox: Outbox, sent: int) -> None:
+        if outbox.update_id:
+            self.store.journal_progress(outbox.platform, outbox.update_id, sent)
+
+    def answered(self, outbox: Outbox, error: str = "") -> None:
+        """Every part went out (or was refused for good: ``error``); a redelivery is now ignored."""
+        if outbox.update_id:
+            self.store.journal_done(outbox.platform, outbox.update_id, "failed" if error else "answered", error)
+
+    def retry_later(self, outbox: Outbox, error: str) -> Entry | None:
+        if outbox.update_id:
+            self.store.journal_retry_later(outbox.platform, outbox.update_id, error)
+            return self.store.journal_entry(outbox.platform, outbox.update_id)
         return None
 
+    def quiz_sent(self, prompt: QuizPrompt, poll_id: str | None = None) -> None:
+        """A quiz question reached the officer: only now does it count as asked (and its clock start)."""
+        self.quizzes.qs.mark_sent(prompt.attempt_id, prompt.position, poll_id)
+
+    # who is talking -----------------------------------------------------------------------------
+    def officer(self, sender: Sender) -> Officer | None:
+        if sender.platform == "console":  # the server's own terminal: an officer (`chat --as`) or the operator
+            return (self.store.officer(sender.user_id) if sender.user_id else None) or CONSOLE_OPERATOR
+        return self.store.account_officer(sender.platform, sender.user_id)
+
+    def _quiet_for(self, key: tuple[str, str]) -> bool:
+        """True when this account or chat was answered less than a minute ago (and so stays quiet)."""
+        now = self.store.clock().timestamp()
+        if now - self._quiet.get(key, float("-inf")) < QUIET_SECONDS:
+            return True
+        self._quiet[key] = now
+        if len(self._quiet) > 10_000:
+            self._quiet = {k: t for k, t in self._quiet.items() if now - t < QUIET_SECONDS}
+        return False
+
+    def _dispatch(self, incoming: Incoming) -> list[Outgoing]:
+        s = incoming.sender
+        if incoming.kind == "ignore":
+            return []
+        if not s.private:  # never content in a group: at most a pointer to the private chat
+            if self._quiet_for((s.platform, "chat:" + s.chat_id)):
+                return []
+            return [Outgoing(s.platform, s.chat_id, [Reply(m.GROUP_POINTER)])]
+        if incoming.kind == "poll_answer":
+            return self._poll_answer(incoming)
+        replies = self._replies(incoming)
+        linked = any(r.linked for r in replies)
+        if self.officer(s) is None and not linked and self._quiet_for((s.platform, "user:" + s.user_id)):
+            return []
+        return [Outgoing(s.platform, s.chat_id, replies)] if replies else []
+
+    def _replies(self, incoming: Incoming) -> list[Reply]:
+        s = incoming.sender
+        if incoming.kind == "text":
+            return self.handle_text(s, incoming.text)
+        if incoming.kind == "contact":
+            return [self.contact(s, incoming.contact_user_id, incoming.phone)]
+        if incoming.kind == "button":
+            return [self.button(s, incoming.text)]
+        return [Reply(m.NOT_TEXT)]
+
+    def _poll_answer(self, incoming: Incoming) -> list[Outgoing]:
+        s = incoming.sender
+        officer = self.officer(s)
+        if officer is None:
+            return []
+        chat_id, replies = self.quizzes.poll_answer(incoming.poll_id, officer.staff_id, list(incoming.option_ids))
+        return [Outgoing(s.platform, chat_id, [as_reply(r, s) for r in replies])] if chat_id and replies else []
+
+    # typed messages ------------------------------------------------------------------------------
     def handle_text(self, sender: Sender, text: str) -> list[Reply]:
         """Every reply to one typed message (a quiz answer may bring feedback and the next question)."""
         officer = self.officer(sender)
@@ -102,55 +169,8 @@ class Core:
             elif not command.startswith("/"):
                 items = self.quizzes.typed(officer, text)
             if items is not None:
-                return [as_reply(i) for i in items]
+                return [as_reply(i, sender) for i in items]
         return [self._text(sender, officer, text)]
-
-    def poll_answer(self, sender: Sender, poll_id: str, option_ids: list[int]) -> tuple[str | None, list[Reply]]:
-        """A Telegram quiz-poll answer: (chat to answer in, replies)."""
-        officer = self.officer(sender)
-        if officer is None:
-            return None, []
-        chat_id, replies = self.quizzes.poll_answer(poll_id, officer.staff_id, option_ids)
-        return chat_id, [as_reply(r) for r in replies]
-
-    def quiz_sent(self, prompt: QuizPrompt, poll_id: str | None = None) -> None:
-        self.quizzes.qs.mark_sent(prompt.attempt_id, prompt.position, poll_id)
-
-    # who is talking -----------------------------------------------------------------------
-    def officer(self, sender: Sender) -> Officer | None:
-        if sender.platform == "console":  # the server's own terminal: an officer (`chat --as`) or the operator
-            return (self.store.officer(sender.user_id) if sender.user_id else None) or \
-                Officer("", "Người dùng máy chủ", role="admin")
-        return self.store.account_officer(sender.platform, sender.user_id)
-
-    def _instructions(self, sender: Sender) -> Reply:
-        contact = sender.platform in BUTTON_PLATFORMS
-        return Reply(m.LINK_INSTRUCTIONS + ("\n" + m.LINK_BY_PHONE if contact else ""), ask_contact=contact)
-
-    # intents ----------------------------------------------------------------------------------
-    def start(self, sender: Sender, payload: str = "") -> Reply:
-        if payload.strip():
-            return self.link_code(sender, payload)
-        officer = self.officer(sender)
-        if officer is None:
-            return self._instructions(sender)
-        return Reply(m.WELCOME_BACK.format(name=officer.full_name) + "\n\n" + m.HELP)
-
-    def link_code(self, sender: Sender, code: str) -> Reply:
-        officer, why = self.store.redeem_code(code, sender.platform, sender.user_id, sender.chat_id)
-        if officer is None:
-            return Reply({"unknown": m.CODE_UNKNOWN, "used": m.CODE_USED, "expired": m.CODE_EXPIRED}[why])
-        return Reply(m.LINKED.format(name=officer.full_name, unit=officer.unit or "—"), linked=True)
-
-    def contact(self, sender: Sender, contact_user_id: str | None, phone: str) -> Reply:
-        if not contact_user_id or str(contact_user_id) != str(sender.user_id):
-            return Reply(m.CONTACT_NOT_OWN)
-        matches = self.store.officers_by_phone(phone)
-        if len(matches) != 1:
-            return Reply(m.PHONE_NOT_FOUND if not matches else m.PHONE_AMBIGUOUS)
-        officer = matches[0]
-        self.store.link(sender.platform, sender.user_id, sender.chat_id, officer.staff_id, "contact")
-        return Reply(m.LINKED.format(name=officer.full_name, unit=officer.unit or "—"), linked=True)
 
     def text(self, sender: Sender, text: str) -> Reply:
         """Any typed message but a quiz step: a command, a follow-up, a link code or a question."""
@@ -165,11 +185,10 @@ class Core:
         if officer is None:
             if CODE_PATTERN.match(text):
                 return self.link_code(sender, text)
-            return self._instructions(sender)
+            return self.instructions(sender)
         if command:
             return self._command(sender, officer, command, rest.strip())
-        follow = self._follow_up(sender, officer, text)
-        return follow or self.ask(sender, officer, text)
+        return self.follow_up(sender, officer, text) or self.ask(sender, officer, text)
 
     def _command(self, sender: Sender, officer: Officer, command: str, arg: str) -> Reply:
         if command == "/help":
@@ -181,7 +200,7 @@ class Core:
         if command == "/tailieu":
             return self.documents()
         if command == "/toi":
-            return self.profile(sender, officer)
+            return self.profile(officer)
         if command in ("/reload", "/huylienket") and not officer.is_admin:
             return Reply(m.ADMIN_ONLY)
         if command == "/reload":
@@ -193,86 +212,7 @@ class Core:
             return Reply(m.UNLINKED.format(staff_id=arg, n=self.store.unlink(arg)))
         return Reply(m.UNKNOWN_COMMAND)
 
-    def ask(self, sender: Sender, officer: Officer, question: str) -> Reply:
-        if not question.strip():
-            return Reply(m.EMPTY_QUESTION)
-        if len(question) > MAX_QUESTION_CHARS:
-            return Reply(m.TOO_LONG.format(n=len(question), limit=MAX_QUESTION_CHARS))
-        a = answer(question, self.knowledge.searcher, self.knowledge.thresholds)
-        c = a.citation
-        qid = self.store.log_question(
-            staff_id=officer.staff_id or None, platform=sender.platform, user_id=sender.user_id,
-            question=a.question, answered=int(a.answered), answer=a.passage, source=c.source if c else None,
-            title=c.title if c else None, section=c.section if c else None, code=c.code if c else None,
-            revision=c.revision if c else None, confidence=round(a.confidence, 4),
-            related=json.dumps([r.__dict__ for r in (a.related or a.suggestions)], ensure_ascii=False),
-        )
-        buttons = sender.platform in BUTTON_PLATFORMS
-        text = m.answer_text(a, numbered=not buttons)
-        html = m.answer_html(a, numbered=not buttons)
-        rows: list[list[Button]] = []
-        if buttons and a.answered:
-            rows.append([Button(m.BUTTON_FULL, f"full:{qid}")])
-            rows += [[Button(m.short(r), f"rel:{qid}:{i}")] for i, r in enumerate(a.related)]
-            rows.append([Button("👍", f"fb:{qid}:1"), Button("👎", f"fb:{qid}:-1")])
-        return Reply(text, html, rows, a)
-
-    def _follow_up(self, sender: Sender, officer: Officer, text: str) -> Reply | None:
-        """Typed follow-ups for chats without buttons: 1 = full section, 2–4 = related, 👍/👎 = feedback."""
-        low = text.lower().strip(" .!")
-        if not (low.isdigit() and len(low) == 1) and low not in GOOD | BAD:
-            return None
-        last = self.store.last_question(officer.staff_id, sender.platform, sender.user_id)
-        if last is None:
-            return None
-        if low in GOOD | BAD:
-            return self.button(sender, f"fb:{last['id']}:{1 if low in GOOD else -1}")
-        n = int(low)
-        return self.button(sender, f"full:{last['id']}" if n == 1 else f"rel:{last['id']}:{n - 2}")
-
-    def button(self, sender: Sender, data: str) -> Reply:
-        """A button press (Telegram callback data) or its typed equivalent."""
-        officer = self.officer(sender)
-        if officer is None:
-            return self._instructions(sender)
-        kind, _, rest = data.partition(":")
-        qid_text, _, arg = rest.partition(":")
-        row = self.store.question(int(qid_text)) if qid_text.isdigit() else None
-        if row is None or (row["staff_id"] or "") != officer.staff_id:
-            return Reply(m.FOLLOW_UP_GONE)
-        if kind == "fb" and arg in ("1", "-1"):
-            self.store.set_feedback(row["id"], officer.staff_id, int(arg))
-            return Reply(m.FEEDBACK_THANKS)
-        if kind == "full" and row["source"]:
-            return self._section(row["source"], row["section"] or "", row["title"] or "", row["code"], row["revision"])
-        if kind == "rel" and arg.isdigit():
-            related = json.loads(row["related"] or "[]")
-            if int(arg) < len(related):
-                r = related[int(arg)]
-                return self._section(r["source"], r["section"], r["title"], r["code"], r["revision"], question=row["question"])
-        return Reply(m.FOLLOW_UP_GONE)
-
-    def _section(self, source: str, section: str, title: str, code: str, revision: str, question: str = "") -> Reply:
-        body = self.knowledge.searcher.index.section_text(source, section)
-        if not body:
-            return Reply(m.SECTION_GONE)
-        if question:
-            body = trim(body, question)
-        citation = Citation(source, title, section, code or "", revision or "")
-        return Reply(m.section_text(body, citation), m.section_html(body, citation))
-
     def admin_chats(self, platform: str) -> list[str]:
-        return [a["chat_id"] for o in self.store.officers() if o.is_admin
+        return [a["chat_id"] for o in self.store.officers(active_only=True) if o.is_admin
                 for a in self.store.accounts(o.staff_id) if a["platform"] == platform]
 
-    def documents(self) -> Reply:
-        docs = self.knowledge.searcher.index.documents
-        if not docs:
-            return Reply(m.NO_DOCUMENTS)
-        ordered = sorted(docs.values(), key=lambda d: (d.get("code") or "~", d["title"]))
-        return Reply("\n".join([m.DOCUMENTS.format(n=len(docs))] + [m.document_line(d) for d in ordered]))
-
-    def profile(self, sender: Sender, officer: Officer) -> Reply:
-        accounts = self.store.accounts(officer.staff_id) if officer.staff_id else []
-        asked = self.store.db.execute("select count(*) from questions where staff_id = ?", [officer.staff_id]).fetchone()[0]
-        return Reply(m.profile(officer, [a["platform"] for a in accounts], asked))

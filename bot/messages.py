@@ -52,11 +52,13 @@ FOLLOW_UP_GONE = "Tôi không tìm thấy câu hỏi trước đó của bạn. 
 SECTION_GONE = "Mục này không còn trong tài liệu hiện hành (tài liệu có thể vừa được cập nhật). Bạn hãy hỏi lại."
 ERROR = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Bạn vui lòng thử lại sau ít phút."
 NOT_TEXT = "Hiện tôi chỉ đọc được tin nhắn văn bản. Bạn hãy gõ câu hỏi."
+GROUP_POINTER = "Trợ lý ISO chỉ trả lời trong cuộc trò chuyện riêng: bạn hãy nhắn riêng cho tôi."
 GOODBYE = "Tạm biệt!"
 ADMIN_ERROR = "⚠️ Trợ lý ISO gặp lỗi khi xử lý một tin nhắn: {error}"
 COMMANDS = [("start", "Bắt đầu / liên kết tài khoản"), ("hoi", "Đặt câu hỏi"), ("tailieu", "Danh sách tài liệu"),
             ("toi", "Thông tin của tôi"), ("help", "Hướng dẫn")]
 ROLE_NAMES = {"officer": "cán bộ", "hr": "tổ chức cán bộ", "admin": "quản trị viên"}
+STATUS_NAMES = {"active": "đang công tác", "inactive": "đã nghỉ"}
 PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 from indexer.answer import trim
@@ -13,36 +11,11 @@ from quizzes import engine, report
 from quizzes.bank import LETTERS, Bank, Question
 
 from . import messages as m
-from .quiz_store import QuizStore
-from .store import Officer, Store
+from .replies import Attachment, QuizPrompt
+from .storage import Officer, QuizStore, Store, parse_time
 
 PRACTICE_SIZE = 10
 GRACE_SECONDS = 5  # network delay allowed on top of a timed question's limit
-
-
-@dataclass(frozen=True)
-class QuizPrompt:
-    """One question to put to an officer: a Telegram quiz poll, or lettered options typed back."""
-
-    attempt_id: int
-    position: int
-    total: int
-    question: str
-    options: list[str]
-    correct: int
-    explanation: str
-    open_period: int | None = None
-
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    data: bytes
-    kind: str  # "photo" | "document"
-
-
-def parse_time(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
 
 
 class Quizzes:
@@ -109,8 +82,7 @@ class Quizzes:
                  "option_order": json.dumps(it.order), "correct_pos": it.correct} for i, it in enumerate(items)]
 
     def prompt(self, aid: int, position: int) -> QuizPrompt:
-        """Question ``position`` of an attempt; its clock starts now."""
-        self.qs.mark_sent(aid, position)
+        """Question ``position`` of an attempt; it counts as asked once delivered (``Core.quiz_sent``)."""
         attempt = self.qs.attempt(aid)
         item = self.qs.item(aid, position)
         q = self.bank.questions[item["question_id"]]
@@ -137,6 +109,8 @@ class Quizzes:
         choice = engine.parse_choice(text, len(item["option_order"]))
         if choice is None:
             return None
+        if item["sent_at"] is None:  # that question never reached the officer: show it, record nothing
+            return self.resend(attempt)
         return self.answer(attempt, pos, choice)
 
     def poll_answer(self, poll_id: str, user_staff_id: str | None, option_ids: list[int]) -> tuple[str | None, list]:
@@ -159,7 +133,9 @@ class Quizzes:
                     and seconds > campaign["seconds"] + GRACE_SECONDS)
         correct = choice == item["correct_pos"] and not late
         if not self.qs.record_answer(attempt, position, item["question_id"], choice, correct, seconds):
-            return []  # a duplicate delivery of the same answer counts once
+            # a duplicate delivery of the same answer counts once; if the next question was lost, show it
+            nxt = self.qs.item(attempt["id"], self.qs.next_position(attempt["id"]))
+            return self.resend(attempt) if nxt and nxt["sent_at"] is None else []
         replies: list = [self._feedback(q, correct, late, item["correct_pos"])]
         nxt = position + 1
         if nxt < attempt["total"]:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.errors import IsobotError
-from indexer.text import clean, fold
+from indexer.text import clean as _clean
+from indexer.text import fold
+from quizzes.cells import clean_text, safe_cell
 
-from .store import ROLES, Officer, Store, normalise_phone
+from .storage import ROLES, Officer, Store, normalise_phone
 
 HEADERS = {
     "staff_id": ("staff_id", "ma can bo", "ma cb", "ma nhan vien", "ma so"),
@@ -25,14 +27,20 @@ ROLE_WORDS = {"officer": "officer", "can bo": "officer", "cong chuc": "officer",
 CODE_COLUMNS = ["Mã cán bộ", "Họ và tên", "Đơn vị", "Mã liên kết", "Hết hạn", "Liên kết Telegram"]
 
 
+def clean(value: str) -> str:
+    """A roster cell as text: normalised, without control or zero-width characters."""
+    return clean_text(_clean(value))
+
+
 @dataclass
 class ImportReport:
     added: int = 0
     updated: int = 0
     errors: list[dict] = field(default_factory=list)  # {"line", "error"}
+    deactivated: list[str] = field(default_factory=list)  # staff ids missing from the file (--deactivate-missing)
 
     def as_json(self) -> dict:
-        return {"added": self.added, "updated": self.updated, "errors": self.errors}
+        return {"added": self.added, "updated": self.updated, "deactivated": self.deactivated, "errors": self.errors}
 
 
 def read_table(path: Path) -> list[list[str]]:
@@ -71,7 +79,9 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
-def import_officers(store: Store, path: Path) -> ImportReport:
+def import_officers(store: Store, path: Path, deactivate_missing: bool = False) -> ImportReport:
+    """Add or update officers from the file; with ``deactivate_missing``, active officers absent from
+    it are deactivated (only when the file had no rejected rows, so a typo deactivates nobody)."""
     rows = read_table(path)
     if not rows:
         raise IsobotError(f"{path} is empty")
@@ -104,6 +114,13 @@ def import_officers(store: Store, path: Path) -> ImportReport:
             report.added += 1
         else:
             report.updated += 1
+    if deactivate_missing:
+        if report.errors:
+            raise IsobotError(f"{len(report.errors)} rows rejected: nobody was deactivated; fix the file and import again")
+        for o in store.officers(active_only=True):
+            if o.staff_id not in seen:
+                store.deactivate(o.staff_id)
+                report.deactivated.append(o.staff_id)
     return report
 
 
@@ -112,29 +129,35 @@ def deep_link(bot_username: str | None, code: str) -> str:
 
 
 def export_codes(store: Store, out: Path, unit: str | None, days: int, bot_username: str | None) -> int:
-    officers = store.officers(unit)
+    """Write new link codes for a unit (or everyone) to a CSV/XLSX file, then save them in one
+    transaction: a bad file name or a failed write leaves every code already handed out valid."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise IsobotError(f"{out}: use a .csv or .xlsx file name")
+    officers = store.officers(unit, active_only=True)
     if not officers:
         raise IsobotError(f"no officers{' in unit ' + unit if unit else ''}: import the roster first")
-    rows = []
-    for o in officers:
-        code, expires = store.create_code(o.staff_id, days)
-        rows.append([o.staff_id, o.full_name, o.unit, code, expires, deep_link(bot_username, code)])
-    out = Path(out)
-    if out.suffix.lower() == ".xlsx":
-        import openpyxl
+    codes = [store.new_code(o.staff_id, days) for o in officers]
+    rows = [[safe_cell(v) for v in (o.staff_id, o.full_name, o.unit, c["code"], c["expires_at"],
+                                     deep_link(bot_username, c["code"]))] for o, c in zip(officers, codes)]
+    try:
+        if suffix == ".xlsx":
+            import openpyxl
 
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.title = "Mã liên kết"
-        ws.append(CODE_COLUMNS)
-        for r in rows:
-            ws.append(r)
-        for letter, width in zip("ABCDEF", (12, 28, 24, 14, 22, 48)):
-            ws.column_dimensions[letter].width = width
-        wb.save(out)
-    elif out.suffix.lower() == ".csv":
-        with open(out, "w", newline="", encoding="utf-8-sig") as f:
-            csv.writer(f).writerows([CODE_COLUMNS, *rows])
-    else:
-        raise IsobotError(f"{out}: use a .csv or .xlsx file name")
+            wb = openpyxl.Workbook()
+            ws = wb.active
+            ws.title = "Mã liên kết"
+            ws.append(CODE_COLUMNS)
+            for r in rows:
+                ws.append(r)
+            for letter, width in zip("ABCDEF", (12, 28, 24, 14, 22, 48)):
+                ws.column_dimensions[letter].width = width
+            wb.save(out)
+        else:
+            with open(out, "w", newline="", encoding="utf-8-sig") as f:
+                csv.writer(f).writerows([CODE_COLUMNS, *rows])
+    except OSError as e:
+        raise IsobotError(f"cannot write {out}: {e.strerror or e}") from None
+    store.save_codes(codes)
     return len(rows)

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+# python-telegram-bot 22: ``RetryAfter.retry_after`` as a timedelta (the int form warns as deprecated)
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 # env var -> (field, kind); documented in the README
 ENV = {
     "ISOBOT_KNOWLEDGE_DIR": ("knowledge_dir", Path),
@@ -17,6 +20,7 @@ ENV = {
     "ISOBOT_MIN_CONFIDENCE": ("min_confidence", float),
     "ISOBOT_LINK_CODE_DAYS": ("link_code_days", int),
     "ISOBOT_BANKS_DIR": ("banks_dir", Path),
+    "ISOBOT_RETRY_DELAY": ("retry_delay", float),
     "TELEGRAM_BOT_TOKEN": ("telegram_token", str),
     "TELEGRAM_API_BASE_URL": ("telegram_api_base_url", str),
     "TELEGRAM_WEBHOOK_SECRET": ("telegram_webhook_secret", str),
@@ -36,6 +40,7 @@ class Settings:
     min_confidence: float | None = None  # below it the bot answers "not found"
     link_code_days: int = 7
     banks_dir: Path = Path("quizzes/banks")
+    retry_delay: float = 2.0  # first wait before a failed send is retried; doubled each time (6 attempts)
     telegram_token: str = ""
     telegram_api_base_url: str = ""  # Bot API server root; the bot appends /bot<token>/<method>
     telegram_webhook_secret: str = ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +15,8 @@ import numpy as np
 from . import store
 from .documents import Chunk
 from .embedder import Embedder
-from .errors import IndexMismatch, IndexMissing, IsobotError
-from .readers import SUFFIXES, read
+from .errors import DocumentError, IndexMismatch, IndexMissing, IsobotError
+from .readers import LIMITS, SUFFIXES, Limits, check_size, read
 from .structure import MAX_WORDS, chunk_document
 
 
@@ -39,19 +40,27 @@ class BuildReport:
         }
 
 
-def scan(knowledge_dir: Path) -> list[Path]:
-    """Supported files under the folder, sorted; hidden files, temp files and READMEs are skipped."""
+def scan(knowledge_dir: Path, links: list[Path] | None = None) -> list[Path]:
+    """Supported files under the folder, sorted; hidden files, temp files and READMEs are skipped.
+
+    Symbolic links are never followed (they may lead outside the folder): they go to ``links``.
+    """
     root = Path(knowledge_dir)
     if not root.is_dir():
         raise IsobotError(f"knowledge folder not found: {root}")
-    found = []
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        if any(part.startswith((".", "~$")) for part in rel.parts) or p.name.upper().startswith("README"):
-            continue
-        if p.is_file() and p.suffix.lower() in SUFFIXES:
-            found.append(p)
-    return found
+    found, linked = [], []
+    for folder, dirs, files in os.walk(root):  # does not descend into linked folders
+        dirs[:] = [d for d in dirs if not d.startswith((".", "~$"))]
+        files = [f for f in files if not f.startswith((".", "~$")) and not f.upper().startswith("README")]
+        for name in dirs + files:
+            p = Path(folder) / name
+            if p.is_symlink():
+                linked.append(p)
+            elif p.is_file() and p.suffix.lower() in SUFFIXES:
+                found.append(p)
+    if links is not None:
+        links += sorted(linked)
+    return sorted(found)
 
 
 def _sha256(path: Path) -> str:
@@ -65,27 +74,34 @@ def build_index(
     progress: bool = False,
     max_words: int = MAX_WORDS,
     log: Callable[[str], None] = lambda message: None,
+    limits: Limits = LIMITS,
 ) -> BuildReport:
     """Bring the index in ``data_dir`` up to date with ``knowledge_dir``.
 
     Unchanged files keep their chunks and vectors; changed and new files are
     read and embedded; deleted files drop out. The new index replaces the old
-    one atomically, so a crash leaves the previous index serving.
+    one atomically, so a crash leaves the previous index serving. Files over
+    ``limits`` and symbolic links are reported as failed.
     """
     started = time.perf_counter()
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".index.lock", "w") as lock:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(data_dir / ".index.lock", "w")
+    except OSError as e:
+        raise IsobotError(f"cannot write in the data folder {data_dir}: {e.strerror or e}") from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise IsobotError("another `isobot index` is running on this data folder") from None
-        report = _build(Path(knowledge_dir), data_dir, embedder, progress, max_words, log)
+        store.remove_partial(data_dir)  # left by a killed build; safe, as we hold the lock
+        report = _build(Path(knowledge_dir), data_dir, embedder, progress, max_words, log, limits)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build(knowledge_dir, data_dir, embedder, progress, max_words, log) -> BuildReport:
+def _build(knowledge_dir, data_dir, embedder, progress, max_words, log, limits) -> BuildReport:
     report = BuildReport()
     chunking = {"max_words": max_words}
     try:
@@ -106,10 +122,15 @@ def _build(knowledge_dir, data_dir, embedder, progress, max_words, log) -> Build
     documents: dict[str, dict] = {}
     # (source, chunks, chunk vectors, title vector); vectors None = to embed
     kept: list[tuple[str, list[Chunk], np.ndarray | None, np.ndarray | None]] = []
-    for path in scan(knowledge_dir):
+    links: list[Path] = []
+    for path in scan(knowledge_dir, links):
         source = path.relative_to(knowledge_dir).as_posix()
         try:
+            check_size(path, limits)  # before hashing: a huge file is not even read
             digest = _sha256(path)
+        except DocumentError as e:
+            report.failed.append({"path": source, "error": str(e)})
+            continue
         except OSError as e:
             report.failed.append({"path": source, "error": f"cannot read: {e.strerror}"})
             continue
@@ -121,7 +142,7 @@ def _build(knowledge_dir, data_dir, embedder, progress, max_words, log) -> Build
             report.unchanged += 1
             continue
         try:
-            doc = read(path)
+            doc = read(path, limits)
             chunks = chunk_document(doc, source, max_words)
         except IsobotError as e:
             report.failed.append({"path": source, "error": str(e)})
@@ -129,6 +150,7 @@ def _build(knowledge_dir, data_dir, embedder, progress, max_words, log) -> Build
         (report.updated if previous else report.added).append(source)
         kept.append((source, chunks, None, None))
         documents[source] = {"sha256": digest, "title": doc.title, **{k: doc.meta.get(k, "") for k in ("code", "revision", "effective_date")}}
+    report.failed += [{"path": p.relative_to(knowledge_dir).as_posix(), "error": "symbolic link skipped"} for p in links]
     report.removed = sorted(set(old_docs) - set(documents) - {f["path"] for f in report.failed})
     dropped = sorted(set(old_docs) & {f["path"] for f in report.failed})
     report.removed += dropped

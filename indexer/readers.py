@@ -1,16 +1,63 @@
-"""Read .md, .txt, .docx, .pdf and .html files into blocks and metadata."""
+"""Read .md, .txt, .docx, .pdf and .html files into blocks and metadata, within ``Limits``."""
 
 from __future__ import annotations
 
+import datetime
+import io
+import logging
 import re
+import zipfile
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from time import monotonic
 
 from .documents import Block, RawDocument
 from .errors import DocumentError
 from .text import clean, fold
 
 SUFFIXES = (".md", ".markdown", ".txt", ".docx", ".pdf", ".html", ".htm")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What reading one file may cost; a file over a limit is skipped with a reason."""
+
+    max_bytes: int = 50 * 2**20  # on disk; for a .docx also its XML once unzipped
+    max_blocks: int = 200_000  # paragraphs, lines, table cells, HTML tags and PDF pages
+    seconds: float = 60.0  # reading time
+    max_front_matter: int = 64 * 2**10  # Markdown YAML front matter, in characters
+
+
+LIMITS = Limits()
+MAX_TITLE = 500  # characters; longer titles are cut
+MAX_META = 100  # characters of a code, revision or effective date
+
+
+class _Budget:
+    """Counts what a reader walks through and the time it takes; raises once over a limit."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits, self.units, self.deadline = limits, 0, monotonic() + limits.seconds
+
+    def tick(self, units: int = 1) -> None:
+        self.units += units
+        if self.units > self.limits.max_blocks:
+            raise DocumentError(f"more than {self.limits.max_blocks} paragraphs, lines or table cells: not read")
+        if monotonic() > self.deadline:
+            raise DocumentError(f"reading took longer than {self.limits.seconds:g} s: abandoned")
+
+    def each(self, items, units: int = 1):  # items one at a time, each counted and the time checked
+        for item in items:
+            self.tick(units)
+            yield item
+
+
+def check_size(path: Path, limits: Limits = LIMITS) -> None:  # before reading or even hashing a file
+    size = Path(path).stat().st_size
+    if size > limits.max_bytes:
+        raise DocumentError(f"file too large ({size / 2**20:.1f} MiB, the limit is {limits.max_bytes / 2**20:g} MiB)")
+
 
 # Matched on diacritic-folded text, so "Ma hieu: QT-05" counts too.
 _META_KEYS = {
@@ -19,7 +66,7 @@ _META_KEYS = {
     "ngay hieu luc": "effective_date", "ngay co hieu luc": "effective_date",
     "ngay ban hanh": "effective_date", "ngay ap dung": "effective_date",
 }
-_META_LINE = re.compile(r"^\s*(" + "|".join(_META_KEYS) + r")\s*[:|]\s*(.+?)\s*$")
+_META_LINE = re.compile(r"^\s*(" + "|".join(_META_KEYS) + r")\s*[:|](.+)$")  # not (.+?)\s*$: quadratic
 
 
 def _meta_line(line: str) -> tuple[str, str] | None:
@@ -35,39 +82,44 @@ _FRONT_KEYS = {"title": "title", "code": "code", "revision": "revision", "effect
                "ma_hieu": "code", "lan_ban_hanh": "revision", "ngay_hieu_luc": "effective_date"}
 
 
-def read(path: Path) -> RawDocument:
+def read(path: Path, limits: Limits = LIMITS) -> RawDocument:
     """Read one file; raise DocumentError with a reason a person understands."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise DocumentError(f"unsupported file type {suffix!r}")
+    budget = _Budget(limits)
     try:
+        check_size(path, limits)
         if suffix == ".docx":
-            doc = _read_docx(path)
+            doc = _read_docx(path, budget)
         elif suffix == ".pdf":
-            doc = _read_pdf(path)
+            doc = _read_pdf(path, budget)
         else:
-            raw = path.read_bytes()
             try:
-                text = raw.decode("utf-8-sig")
+                text = path.read_bytes().decode("utf-8-sig")
             except UnicodeDecodeError as e:
                 raise DocumentError(f"not UTF-8 text (byte {e.start})") from None
             if suffix in (".html", ".htm"):
-                doc = _read_html(text)
+                doc = _read_html(text, budget)
             elif suffix in (".md", ".markdown"):
-                doc = _read_markdown(text)
+                doc = _read_markdown(text, budget)
             else:
-                doc = RawDocument("", _text_blocks(text))
+                doc = RawDocument("", _text_blocks(text, budget))
     except DocumentError:
         raise
     except Exception as e:  # third-party parsers raise anything on corrupt input
-        raise DocumentError(f"cannot read: {type(e).__name__}: {e}") from None
+        raise DocumentError(f"cannot read: {type(e).__name__}: {_short(str(e), 300)}") from None
     _take_meta_lines(doc)
     if not any(b.text for b in doc.blocks):
         raise DocumentError("no text found (empty file, or a scanned PDF without a text layer)")
-    if not doc.title:
-        doc.title = _guess_title(doc.blocks) or path.stem
+    doc.title = _short(doc.title or _guess_title(doc.blocks) or path.stem, MAX_TITLE)
+    doc.meta = {key: _short(value, MAX_META) for key, value in doc.meta.items()}
     return doc
+
+
+def _short(text: str, limit: int) -> str:  # one line of at most ``limit`` characters
+    return " ".join(text.split())[:limit].rstrip()
 
 
 def is_meta_line(text: str) -> bool:
@@ -77,44 +129,61 @@ def is_meta_line(text: str) -> bool:
 def _guess_title(blocks: list[Block]) -> str:
     """The first heading, else the first short line that is not a 'Mã hiệu: …' line."""
     heading = next((b.text for b in blocks if b.kind == "heading"), "")
-    if heading:
-        return heading
-    for b in blocks[:10]:
-        if b.kind == "para" and not _meta_line(b.text) and len(b.text) <= 150 and "\n" not in b.text:
-            return b.text
-    return ""
+    lines = (b.text for b in blocks[:10] if b.kind == "para" and len(b.text) <= 150 and "\n" not in b.text)
+    return heading or next((line for line in lines if not _meta_line(line)), "")
 
 
 def _take_meta_lines(doc: RawDocument) -> None:
     """Pick 'Mã hiệu: QT-05' style lines (also table rows) into metadata; front matter wins."""
     for block in doc.blocks[:40]:
         for line in block.text.split("\n"):
-            found = _meta_line(line)
-            if found:
+            if found := _meta_line(line):
                 doc.meta.setdefault(*found)
 
 
-def _text_blocks(text: str) -> list[Block]:
+def _lines(text: str, budget: _Budget):  # cleaned lines one at a time, so a huge file stops at the limit
+    return (clean(line) for line in budget.each(io.StringIO(text, newline=None)))  # universal newlines
+
+
+def _text_blocks(text: str, budget: _Budget) -> list[Block]:
     """Plain text: a block per line; structure detection later decides which lines are headings."""
-    return [Block("para", line) for line in clean(text).split("\n") if line]
+    return [Block("para", line) for line in _lines(text, budget) if line]
 
 
-def _read_markdown(text: str) -> RawDocument:
+def _front_matter(source: str, limits: Limits) -> dict[str, str]:
+    """Title, code, revision and date from YAML front matter; anchors and aliases are refused."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            event = self.peek_event()  # a few hundred bytes of aliases can expand to gigabytes
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise DocumentError("front matter uses YAML anchors or aliases (& or *), which are not allowed")
+            return super().compose_node(parent, index)
+
+    if len(source) > limits.max_front_matter:
+        raise DocumentError(f"front matter longer than {limits.max_front_matter // 1024} KiB")
+    try:
+        front = yaml.load(source, Loader=Loader) or {}
+    except yaml.YAMLError as e:
+        raise DocumentError(f"front matter is not valid YAML: {str(e).splitlines()[0]}") from None
+    meta: dict[str, str] = {}
+    for key, value in front.items() if isinstance(front, dict) else []:
+        name = _FRONT_KEYS.get(str(key).lower())
+        if name and value is not None:
+            if not isinstance(value, (str, int, float, datetime.date)):
+                raise DocumentError(f"front matter {name!r} must be plain text, not a {type(value).__name__}")
+            meta[name] = clean(str(value))
+    return meta
+
+
+def _read_markdown(text: str, budget: _Budget) -> RawDocument:
     meta: dict[str, str] = {}
     text = text.lstrip("\ufeff")
     if text.startswith("---"):
         end = re.search(r"^(---|\.\.\.)\s*$", text[3:], re.MULTILINE)
         if end:
-            import yaml
-
-            try:
-                front = yaml.safe_load(text[3 : 3 + end.start()]) or {}
-            except yaml.YAMLError as e:
-                raise DocumentError(f"front matter is not valid YAML: {str(e).splitlines()[0]}") from None
-            if isinstance(front, dict):
-                for key, value in front.items():
-                    if str(key).lower() in _FRONT_KEYS and value is not None:
-                        meta[_FRONT_KEYS[str(key).lower()]] = clean(str(value))
+            meta = _front_matter(text[3 : 3 + end.start()], budget.limits)
             text = text[3 + end.end() :]
     blocks: list[Block] = []
     para: list[str] = []
@@ -125,12 +194,12 @@ def _read_markdown(text: str) -> RawDocument:
             blocks.append(Block("para", "\n".join(para)))
             para.clear()
 
-    for line in clean(text).split("\n"):
-        heading = re.match(r"^(#{1,6})\s+(.*?)\s*#*$", line)
+    for line in _lines(text, budget):
+        heading = re.match(r"^(#{1,6})\s+(.*)$", line)  # closing #s stripped below: a regex would be quadratic
         if heading:
             flush()
             header = None
-            blocks.append(Block("heading", heading.group(2).strip("*_ "), len(heading.group(1))))
+            blocks.append(Block("heading", heading.group(2).rstrip("#").rstrip().strip("*_ "), len(heading.group(1))))
         elif line.startswith("|"):
             flush()
             cells = [c.strip() for c in line.strip("|").split("|")]
@@ -162,15 +231,39 @@ def _row_text(header: list[str], cells: list[str]) -> str:
     return "; ".join(pairs)
 
 
-def _read_docx(path: Path) -> RawDocument:
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _precount_docx(path: Path, budget: _Budget) -> None:
+    """Count paragraphs and cells in a streaming pass: refuse a huge body before python-docx parses it."""
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        parts = [i for i in z.infolist() if i.filename.endswith((".xml", ".rels"))]
+        if sum(i.file_size for i in parts) > budget.limits.max_bytes:
+            raise DocumentError(f"the .docx unzips to more than {budget.limits.max_bytes / 2**20:g} MiB of XML")
+        for info in parts:
+            with z.open(info) as f:
+                for _, el in etree.iterparse(f, resolve_entities=False, no_network=True):
+                    if el.tag in (_W + "p", _W + "tc"):
+                        budget.tick()
+                    elif el.tag == _W + "gridSpan":  # python-docx repeats a spanned cell once per column
+                        budget.tick(max(0, int(el.get(_W + "val", "1")) - 1))
+                    el.clear()  # keep memory flat: drop what has been counted
+                    while el.getprevious() is not None:
+                        del el.getparent()[0]
+
+
+def _read_docx(path: Path, budget: _Budget) -> RawDocument:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    _precount_docx(path, budget)
     document = docx.Document(str(path))
     blocks: list[Block] = []
     title = clean(document.core_properties.title or "")
-    for element in document.element.body.iterchildren():
+    for element in budget.each(document.element.body.iterchildren(), 0):  # counted already: time only
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
             para = Paragraph(element, document)
@@ -187,14 +280,15 @@ def _read_docx(path: Path) -> RawDocument:
             else:
                 blocks.append(Block("para", text))
         elif tag == "tbl":
-            rows = [[clean(c.text) for c in row.cells] for row in Table(element, document).rows]
+            rows = [[clean(c.text) for c in row.cells] for row in budget.each(Table(element, document).rows, 0)]
             blocks += _table_blocks(rows)
     return RawDocument(title, blocks)
 
 
 def _table_blocks(rows: list[list[str]]) -> list[Block]:
     """Two-column tables are key/value (a header table); wider ones have a header row."""
-    rows = [_dedupe_merged(r) for r in rows if any(r)]
+    # merged cells repeat their text in python-docx: keep each run once
+    rows = [[c for i, c in enumerate(r) if not i or c != r[i - 1]] for r in rows if any(r)]
     if not rows:
         return []
     if max(len(r) for r in rows) <= 2:
@@ -203,18 +297,7 @@ def _table_blocks(rows: list[list[str]]) -> list[Block]:
     return [Block("row", _row_text(header, r)) for r in body]
 
 
-def _dedupe_merged(cells: list[str]) -> list[str]:
-    """Merged cells repeat their text in python-docx; keep each run once."""
-    out: list[str] = []
-    for c in cells:
-        if not out or c != out[-1]:
-            out.append(c)
-    return out
-
-
-def _read_pdf(path: Path) -> RawDocument:
-    import logging
-
+def _read_pdf(path: Path, budget: _Budget) -> RawDocument:
     import pypdf
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -222,23 +305,23 @@ def _read_pdf(path: Path) -> RawDocument:
         reader = pypdf.PdfReader(str(path))
         if reader.is_encrypted:
             raise DocumentError("the PDF is password-protected")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [page.extract_text() or "" for page in budget.each(reader.pages)]
     except pypdf.errors.PyPdfError as e:
         raise DocumentError(f"corrupt PDF: {e}") from None
     title = clean(str((reader.metadata or {}).get("/Title") or ""))
-    return RawDocument(title, _text_blocks("\n".join(pages)))
+    return RawDocument(title, _text_blocks("\n".join(pages), budget))
 
 
 class _HTMLBlocks(HTMLParser):
     BLOCK = {"p", "li", "div", "br", "dd", "dt", "pre", "blockquote"}
 
-    def __init__(self) -> None:
+    def __init__(self, budget: _Budget) -> None:
         super().__init__(convert_charrefs=True)
+        self.budget = budget
         self.blocks: list[Block] = []
         self.title = ""
         self.buf: list[str] = []
-        self.level = 0
-        self.skip = 0
+        self.level = self.skip = 0
         self.in_title = False
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
@@ -252,6 +335,7 @@ class _HTMLBlocks(HTMLParser):
             self.blocks += [Block(kind, line, self.level) for line in text.split("\n") if line]
 
     def handle_starttag(self, tag, attrs):
+        self.budget.tick()
         if tag in ("script", "style"):
             self.skip += 1
         elif tag == "title":
@@ -304,9 +388,10 @@ class _HTMLBlocks(HTMLParser):
             self.buf.append(data)
 
 
-def _read_html(text: str) -> RawDocument:
-    parser = _HTMLBlocks()
-    parser.feed(text)
+def _read_html(text: str, budget: _Budget) -> RawDocument:
+    parser = _HTMLBlocks(budget)
+    for start in budget.each(range(0, len(text), 2**20), 0):  # in pieces, to check the time in between
+        parser.feed(text[start : start + 2**20])
     parser.close()
     parser.flush()
     return RawDocument(clean(parser.title), parser.blocks)

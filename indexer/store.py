@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .documents import Chunk
-from .errors import IndexMismatch, IndexMissing
+from .errors import IndexMismatch, IndexMissing, IsobotError
 
 FORMAT = 2
 
@@ -91,9 +91,26 @@ def load(data_dir: Path, model: str | None = None) -> IndexData:
 
 
 def write(data_dir: Path, data: IndexData) -> Path:
-    """Write ``data`` as a new folder and make it current in one atomic step."""
+    """Write ``data`` as a new folder and make it current in one atomic step.
+
+    A disk error (full, read-only, no permission) raises IsobotError; what was
+    half written is removed and the previous index keeps serving.
+    """
     data_dir = Path(data_dir)
     root = data_dir / "indexes"
+    try:
+        final = _write(data_dir, root, data)
+    except OSError as e:
+        remove_stale(data_dir)  # the link still names the previous index, which stays
+        remove_partial(data_dir)
+        raise IsobotError(f"cannot write the index in {root}: {e.strerror or e}") from None
+    remove_stale(data_dir)
+    return final
+
+
+def _write(data_dir: Path, root: Path, data: IndexData) -> Path:
+    import faiss
+
     root.mkdir(parents=True, exist_ok=True)
     n = 1 + max((int(p.name.split("-")[0]) for p in root.iterdir() if p.name.split("-")[0].isdigit()), default=0)
     folder = root / f"{n:06d}-{os.getpid()}.partial"
@@ -103,22 +120,19 @@ def write(data_dir: Path, data: IndexData) -> Path:
             f.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
     np.save(folder / "vectors.npy", np.ascontiguousarray(data.vectors, dtype=np.float32))
     np.save(folder / "titles.npy", np.ascontiguousarray(data.titles, dtype=np.float32))
-    import faiss
-
-    faiss.write_index(_flat_index(data.vectors), str(folder / "dense.faiss"))
+    with open(folder / "dense.faiss", "wb") as f:  # through Python, so a full disk is an OSError
+        f.write(memoryview(faiss.serialize_index(_flat_index(data.vectors))))
     (folder / "manifest.json").write_text(json.dumps(data.manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     for f in folder.iterdir():
         with open(f, "rb") as fh:
             os.fsync(fh.fileno())
     final = folder.with_suffix("")
     folder.rename(final)
-    link = current_link(data_dir)
     tmp_link = data_dir / f".index-{os.getpid()}"
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
     tmp_link.symlink_to(Path("indexes") / final.name)
-    os.replace(tmp_link, link)
-    remove_stale(data_dir)
+    os.replace(tmp_link, current_link(data_dir))
     return final
 
 
@@ -130,3 +144,16 @@ def remove_stale(data_dir: Path) -> None:
     for p in root.iterdir() if root.exists() else []:
         if p.name != keep:
             shutil.rmtree(p, ignore_errors=True)
+
+
+def remove_partial(data_dir: Path) -> None:
+    """Delete what a killed build left: ``*.partial`` folders and temporary links.
+
+    Call it only holding the build lock: the folder of a running build looks the same.
+    """
+    data_dir = Path(data_dir)
+    for p in data_dir.glob(".index-*"):
+        if p.is_symlink():
+            p.unlink(missing_ok=True)
+    for p in data_dir.glob("indexes/*.partial"):
+        shutil.rmtree(p, ignore_errors=True)

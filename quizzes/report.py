@@ -10,6 +10,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from .cells import clean_text, safe_cell
+
 STATUS_VI = {"not_started": "Chưa làm", "in_progress": "Đang làm", "passed": "Đạt", "failed": "Chưa đạt"}
 UNIT_COLUMNS = [("unit", "Đơn vị"), ("assigned", "Được giao"), ("completed", "Đã hoàn thành"), ("passed", "Đạt"),
                 ("completion_rate", "Tỷ lệ hoàn thành"), ("average_score", "Điểm trung bình")]
@@ -121,13 +123,22 @@ def _cell(key: str, value):
     return "" if value is None else value
 
 
+def _sheet_cell(key: str, value):
+    """What a CSV or XLSX cell holds: no formula, nothing XLSX cannot store; numbers stay numbers."""
+    return safe_cell(_cell(key, value))
+
+
+def _html(value) -> str:
+    return html.escape(clean_text(str(value)))
+
+
 def to_csv(report: dict) -> str:
     """The officers view (or the yearly summary): the table HR filters and sorts."""
     name, columns, rows = _views(report)[1 if "units" in report else 0]
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow([vi for _, vi in columns])
-    writer.writerows([[_cell(k, r.get(k)) for k, _ in columns] for r in rows])
+    writer.writerow([safe_cell(vi) for _, vi in columns])
+    writer.writerows([[_sheet_cell(k, r.get(k)) for k, _ in columns] for r in rows])
     return buf.getvalue()
 
 
@@ -140,16 +151,19 @@ def write_xlsx(report: dict, path: Path) -> None:
     wb.remove(wb.active)
     for title, columns, rows in _views(report):
         ws = wb.create_sheet(title[:31])
-        ws.append([vi for _, vi in columns])
+        ws.append([safe_cell(vi) for _, vi in columns])
         for cell in ws[1]:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor="1F4E79")
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for r in rows:
-            ws.append([_cell(k, r.get(k)) for k, _ in columns])
+            ws.append([_sheet_cell(k, r.get(k)) for k, _ in columns])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, never a formula
         for i, (key, vi) in enumerate(columns, 1):
             letter = get_column_letter(i)
-            longest = max([len(str(vi))] + [len(str(_cell(key, r.get(key)))) for r in rows])
+            longest = max([len(str(vi))] + [len(str(_sheet_cell(key, r.get(key)))) for r in rows])
             ws.column_dimensions[letter].width = min(60, max(10, longest + 2))
             fmt = "0.0" if key in ("completion_rate", "average_score", "best_score", "wrong_rate") else None
             for row in ws.iter_rows(min_row=2, min_col=i, max_col=i):
@@ -169,13 +183,13 @@ def vi_number(value: float | int | None) -> str:
 def _svg_bars(rows: list[dict], label: str, value: str, title: str) -> str:
     width, bar_h, left = 640, 26, 220
     height = 40 + bar_h * max(1, len(rows))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="{html.escape(title)}">',
-             f'<text x="0" y="18" font-size="15" font-weight="bold">{html.escape(title)}</text>']
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="{_html(title)}">',
+             f'<text x="0" y="18" font-size="15" font-weight="bold">{_html(title)}</text>']
     for i, r in enumerate(rows):
         v = float(r.get(value) or 0)
         y = 30 + i * bar_h
         w = (width - left - 60) * v / 100
-        parts.append(f'<text x="{left - 8}" y="{y + 17}" font-size="13" text-anchor="end">{html.escape(str(r.get(label) or "—"))}</text>')
+        parts.append(f'<text x="{left - 8}" y="{y + 17}" font-size="13" text-anchor="end">{_html(r.get(label) or "—")}</text>')
         parts.append(f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="{bar_h - 8}" fill="#2E75B6"/>')
         parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 17}" font-size="13">{vi_number(round(v, 1))}%</text>')
     return "".join(parts) + "</svg>"
@@ -183,26 +197,27 @@ def _svg_bars(rows: list[dict], label: str, value: str, title: str) -> str:
 
 def to_html(report: dict, title: str) -> str:
     """One self-contained page: inline CSS and SVG charts, no script, no external file."""
-    out = [f"<!doctype html><html lang='vi'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
+    out = [f"<!doctype html><html lang='vi'><head><meta charset='utf-8'><title>{_html(title)}</title>",
            "<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}"
            "th,td{border:1px solid #bbb;padding:4px 8px;text-align:left}th{background:#1F4E79;color:#fff}"
-           "td.n{text-align:right}</style></head><body>", f"<h1>{html.escape(title)}</h1>"]
+           "td.n{text-align:right}</style></head><body>", f"<h1>{_html(title)}</h1>"]
     if "total" in report:
         t = report["total"]
-        out.append(f"<p>Được giao: <b>{t['assigned']}</b> · Đã hoàn thành: <b>{t['completed']}</b> · Đạt: <b>{t['passed']}</b> "
-                   f"· Tỷ lệ hoàn thành: <b>{vi_number(t['completion_rate'])}%</b></p>")
+        out.append(f"<p>Được giao: <b>{_html(t['assigned'])}</b> · Đã hoàn thành: <b>{_html(t['completed'])}</b> "
+                   f"· Đạt: <b>{_html(t['passed'])}</b> "
+                   f"· Tỷ lệ hoàn thành: <b>{_html(vi_number(t['completion_rate']))}%</b></p>")
         out.append(_svg_bars(report["units"], "unit", "completion_rate", "Tỷ lệ hoàn thành theo đơn vị"))
         if report["missed"]:
             out.append(_svg_bars(report["missed"][:8], "question_id", "wrong_rate", "Câu hay trả lời sai (tỷ lệ sai)"))
     for name, columns, rows in _views(report):
-        out.append(f"<h2>{html.escape(name)}</h2><table><tr>" + "".join(f"<th>{html.escape(vi)}</th>" for _, vi in columns) + "</tr>")
+        out.append(f"<h2>{_html(name)}</h2><table><tr>" + "".join(f"<th>{_html(vi)}</th>" for _, vi in columns) + "</tr>")
         for r in rows:
             cells = []
             for k, _ in columns:
                 v = _cell(k, r.get(k))
                 cls = " class='n'" if isinstance(v, (int, float)) else ""
                 shown = vi_number(v) if isinstance(v, float) else str(v)
-                cells.append(f"<td{cls}>{html.escape(shown)}</td>")
+                cells.append(f"<td{cls}>{_html(shown)}</td>")
             out.append("<tr>" + "".join(cells) + "</tr>")
         out.append("</table>")
     return "\n".join(out) + "</body></html>"

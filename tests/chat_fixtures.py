@@ -27,3 +27,31 @@ def chat_knowledge(base: Path) -> Path:
     make_docx(knowledge / "quy-trinh" / "qt-05-xem-xet-lanh-dao.docx")
     (knowledge / "hd-01-bieu-mau.md").write_text(LONG_DOC, encoding="utf-8")
     return knowledge
+
+
+def tg(user_id: str, name: str = ""):
+    """A private Telegram chat as the core sees it."""
+    from bot.replies import Sender
+    from bot.transports.telegram import CAPS
+
+    return Sender("telegram", user_id, user_id, name, CAPS)
+
+
+def zalo(user_id: str, name: str = ""):
+    """A private Zalo chat as the core sees it."""
+    from bot.replies import Sender
+    from bot.transports.zalo import CAPS
+
+    return Sender("zalo", user_id, user_id, name, CAPS)
+
+
+def say(core, sender, text: str):
+    """A typed message through the core as a transport would send it: the replies for the sender's
+    chat, with every quiz question marked delivered (as a transport does once it went out)."""
+    from bot.replies import Incoming
+
+    replies = [r for o in core.receive(Incoming(sender, "text", text=text)).outgoing for r in o.replies]
+    for r in replies:
+        if r.quiz is not None:
+            core.quiz_sent(r.quiz)
+    return replies

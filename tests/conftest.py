@@ -98,11 +98,11 @@ def chat_index(tmp_path_factory, embedder):
 @pytest.fixture
 def core(chat_index, embedder, tmp_path):
     """The real conversation core: real index, real model, a fresh SQLite file with the roster imported."""
-    from bot.app import Knowledge
+    from bot.knowledge import Knowledge
     from bot.core import Core
     from bot.roster import import_officers
     from bot.settings import Settings
-    from bot.store import Store
+    from bot.storage import Store
     from chat_fixtures import ROSTER
 
     import random

@@ -2,11 +2,12 @@
 
 import pytest
 
-from bot import messages as m
-from bot.core import Sender
+from chat_fixtures import tg, zalo
 
-TG = Sender("telegram", "501", "501", "An")
-ZALO = Sender("zalo", "z-9", "z-9", "Bình")
+from bot import messages as m
+
+TG = tg("501", "An")
+ZALO = zalo("z-9", "Bình")
 
 
 def link(core, sender, staff_id="CB001"):
@@ -90,7 +91,7 @@ def test_admin_commands_are_refused_to_officers(core):
     link(core, TG)
     assert core.text(TG, "/reload").text == m.ADMIN_ONLY
     assert core.text(TG, "/huylienket CB002").text == m.ADMIN_ONLY
-    admin = Sender("telegram", "900", "900")
+    admin = tg("900")
     link(core, admin, "AD001")
     assert core.text(admin, "/reload").text.startswith("Đã nạp chỉ mục mới nhất")
     assert "1 liên kết" in core.text(admin, "/huylienket CB001").text
@@ -118,7 +119,7 @@ def test_reload_serves_a_document_indexed_after_start(core, chat_index, embedder
     from indexer.build import build_index
 
     knowledge, data = chat_index
-    admin = Sender("telegram", "900", "900")
+    admin = tg("900")
     link(core, admin, "AD001")
     question = "quy định về trang phục của công chức bộ phận một cửa"
     assert "QĐ-12" not in core.text(admin, question).text

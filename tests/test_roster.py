@@ -5,11 +5,13 @@ import json
 
 import openpyxl
 import pytest
+
+from chat_fixtures import tg
 from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.roster import import_officers
-from bot.store import Store, normalise_phone
+from bot.storage import Store, normalise_phone
 from chat_fixtures import ROSTER
 from indexer.errors import IsobotError
 
@@ -24,9 +26,9 @@ def test_csv_import_then_reimport_updates_without_duplicates(tmp_path):
     path = tmp_path / "roster.csv"
     path.write_text(ROSTER, encoding="utf-8")
     store = Store(tmp_path / "db.sqlite")
-    assert import_officers(store, path).as_json() == {"added": 4, "updated": 0, "errors": []}
+    assert import_officers(store, path).as_json() == {"added": 4, "updated": 0, "deactivated": [], "errors": []}
     path.write_text(ROSTER.replace("Nguyễn Văn An,Văn phòng", "Nguyễn Văn An,Địa chính"), encoding="utf-8")
-    assert import_officers(store, path).as_json() == {"added": 0, "updated": 4, "errors": []}
+    assert import_officers(store, path).as_json() == {"added": 0, "updated": 4, "deactivated": [], "errors": []}
     assert store.db["officers"].count == 4
     assert store.officer("CB001").unit == "Địa chính" and store.officer("HR001").role == "hr"
 
@@ -76,7 +78,7 @@ def test_cli_import_code_and_codes_export(tmp_path, monkeypatch):
     runner = CliRunner()
     result = runner.invoke(cli, ["officers", "import", str(path), "--json"])
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"added": 4, "updated": 0, "errors": [{"line": 6, "error": "missing full_name"}]}
+    assert json.loads(result.stdout) == {"added": 4, "updated": 0, "deactivated": [], "errors": [{"line": 6, "error": "missing full_name"}]}
     assert "roster.csv:6: missing full_name" in result.stderr
     out = json.loads(runner.invoke(cli, ["officers", "code", "CB001", "--json"]).stdout)
     assert set(out) == {"staff_id", "code", "expires_at", "link"}
@@ -95,13 +97,12 @@ def test_cli_import_code_and_codes_export(tmp_path, monkeypatch):
 
 
 def test_unanswered_report(core, tmp_path, monkeypatch):
-    from bot.core import Sender
-
+    
     code, _ = core.store.create_code("CB001")
-    tg = Sender("telegram", "1", "1")
-    core.text(tg, code)
-    core.text(tg, "giá vàng hôm nay")
-    core.text(tg, "ai phê duyệt hủy hồ sơ")
+    sender = tg("1")
+    core.text(sender, code)
+    core.text(sender, "giá vàng hôm nay")
+    core.text(sender, "ai phê duyệt hủy hồ sơ")
     rows = list(core.store.unanswered("2000-01-01"))
     assert [r["question"] for r in rows] == ["giá vàng hôm nay"]
     assert list(core.store.unanswered("2999-01-01")) == []

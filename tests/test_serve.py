@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from bot.cli import main
-from bot.store import Store
+from bot.storage import Store
 from chat_fixtures import ROSTER
 from conftest import FIXTURES, ROOT
 from fake_bot_api import FakeTelegram, FakeZalo

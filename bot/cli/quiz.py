@@ -12,14 +12,11 @@ import click
 
 from indexer.errors import IsobotError
 
-from .settings import Settings
+from ..settings import Settings
+from .group import cli, echo_json, subgroup
 
 
-def echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=1))
-
-
-@click.group()
+@subgroup()
 def quiz() -> None:
     """Question banks: check them, draft new questions.
 
@@ -41,7 +38,7 @@ def validate(settings: Settings) -> None:
     from indexer import store
     from quizzes.bank import check_sources
 
-    from .app import open_bank
+    from ..app import open_bank
 
     bank = open_bank(settings)
     problems = list(bank.problems)
@@ -90,7 +87,7 @@ def draft(settings: Settings, source: str, out: Path | None, limit: int) -> None
     click.echo(f"{len(questions)} draft questions written to {out} for review")
 
 
-@click.group()
+@subgroup()
 def campaign() -> None:
     """Awareness campaigns: create, list, show, close.
 
@@ -122,8 +119,8 @@ def campaign_create(settings: Settings, name, topics, questions, pass_mark, star
         isobot campaign create --name "Quý IV/2026" --bank nhan-thuc,mot-cua --questions 10 \\
             --pass-mark 80 --start 2026-12-01 --end 2026-12-15 --units all --attempts 2
     """
-    from . import campaigns
-    from .app import open_bank, open_store
+    from .. import campaigns
+    from ..app import open_bank, open_store
 
     unit_list = None if units.strip().lower() == "all" else [u.strip() for u in units.split(",") if u.strip()]
     row = campaigns.create(open_store(settings), open_bank(settings), name, [t.strip() for t in topics.split(",")],
@@ -144,8 +141,8 @@ def campaign_list(settings: Settings, as_json: bool) -> None:
     Example:
         isobot campaign list --json
     """
-    from .app import open_store
-    from .quiz_store import QuizStore
+    from ..app import open_store
+    from ..storage import QuizStore
 
     rows = QuizStore(open_store(settings)).campaigns()
     if as_json:
@@ -170,7 +167,7 @@ def campaign_show(settings: Settings, name: str, as_json: bool) -> None:
     if as_json:
         echo_json(out)
     else:
-        from . import messages
+        from .. import messages
 
         click.echo(messages.report_summary(c, data))
 
@@ -185,8 +182,8 @@ def campaign_close(settings: Settings, name: str) -> None:
     Example:
         isobot campaign close "Quý IV/2026"
     """
-    from .app import open_store
-    from .quiz_store import QuizStore
+    from ..app import open_store
+    from ..storage import QuizStore
 
     qs = QuizStore(open_store(settings))
     c = qs.campaign(name)
@@ -197,8 +194,8 @@ def campaign_close(settings: Settings, name: str) -> None:
 
 
 def _campaign_report(settings: Settings, name: str, unit: str | None):
-    from .app import open_bank, open_store
-    from .quizzing import Quizzes
+    from ..app import open_bank, open_store
+    from ..quizzing import Quizzes
 
     store = open_store(settings)
     quizzes = Quizzes(store, open_bank(settings), lambda d, s: None)
@@ -208,7 +205,7 @@ def _campaign_report(settings: Settings, name: str, unit: str | None):
     return c, quizzes.campaign_report(c, unit)
 
 
-@click.command()
+@cli.command()
 @click.option("--campaign", "name", default=None, help="One campaign (default: all campaigns).")
 @click.option("--unit", default=None)
 @click.option("--year", type=int, default=None, help="Each officer's training summary for that year.")
@@ -224,8 +221,11 @@ def report(settings: Settings, name, unit, year, fmt, out) -> None:
     """
     from quizzes import report as rep
 
-    from .app import open_bank, open_store
-    from .quiz_store import QuizStore
+    if fmt == "xlsx" and out is None:
+        raise IsobotError("--format xlsx needs --out FILE (a spreadsheet is not printed)")
+
+    from ..app import open_bank, open_store
+    from ..storage import QuizStore
 
     store = open_store(settings)
     qs = QuizStore(store)

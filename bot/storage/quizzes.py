@@ -4,53 +4,11 @@ from __future__ import annotations
 
 import json
 
-import sqlite_utils
-
-from .store import Store
-
-
-def m002_quizzes(db: sqlite_utils.Database) -> None:
-    db["campaigns"].create(
-        {"id": int, "name": str, "topics": str, "questions": int, "pass_mark": float, "start_at": str,
-         "end_at": str, "units": str, "attempts": int, "seconds": int, "remind_every": int, "status": str,
-         "created_at": str, "closed_at": str},
-        pk="id",
-    )
-    db["campaigns"].create_index(["name"], unique=True)
-    db["assignments"].create({"campaign_id": int, "staff_id": str}, pk=("campaign_id", "staff_id"),
-                             foreign_keys=[("campaign_id", "campaigns"), ("staff_id", "officers")])
-    db["attempts"].create(
-        {"id": int, "staff_id": str, "campaign_id": int, "kind": str, "platform": str, "chat_id": str,
-         "total": int, "correct": int, "score": float, "passed": int, "started_at": str, "finished_at": str},
-        pk="id", foreign_keys=[("staff_id", "officers"), ("campaign_id", "campaigns")],
-    )
-    db["attempts"].create_index(["staff_id", "finished_at"])
-    db["attempts"].create_index(["campaign_id", "staff_id"])
-    db["attempt_items"].create(
-        {"attempt_id": int, "position": int, "question_id": str, "topic": str, "option_order": str,
-         "correct_pos": int, "sent_at": str, "poll_id": str},
-        pk=("attempt_id", "position"), foreign_keys=[("attempt_id", "attempts")],
-    )
-    db["attempt_items"].create_index(["poll_id"])
-    db["answers"].create(
-        {"attempt_id": int, "position": int, "staff_id": str, "question_id": str, "chosen": int, "correct": int,
-         "seconds": float, "answered_at": str},
-        pk=("attempt_id", "position"), foreign_keys=[("attempt_id", "attempts"), ("staff_id", "officers")],
-    )
-    db["answers"].create_index(["question_id"])
-    db["review"].create({"staff_id": str, "question_id": str, "right_streak": int, "missed": int, "updated_at": str},
-                        pk=("staff_id", "question_id"))
-    db["notifications"].create(
-        {"id": int, "campaign_id": int, "staff_id": str, "kind": str, "due_at": str, "sent_at": str},
-        pk="id", foreign_keys=[("campaign_id", "campaigns")],
-    )
-    db["notifications"].create_index(["sent_at", "due_at"])
-
 
 class QuizStore:
     """Quiz persistence on the same database as ``Store``; every write commits before returning."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store) -> None:
         self.store = store
         self.db = store.db
 
@@ -79,8 +37,8 @@ class QuizStore:
     def close_campaign(self, cid: int) -> None:
         with self.db.conn:
             self.db["campaigns"].update(cid, {"status": "closed", "closed_at": self.now()})
-            self.db.execute("update notifications set sent_at = ? where campaign_id = ? and sent_at is null "
-                            "and kind != 'summary'", [self.now(), cid])
+            self.db.execute("update notifications set sent_at = ?, status = 'skipped' where campaign_id = ? "
+                            "and sent_at is null and kind != 'summary'", [self.now(), cid])
             self.db.execute("update notifications set due_at = ? where campaign_id = ? and sent_at is null "
                             "and kind = 'summary'", [self.now(), cid])
 
@@ -133,8 +91,9 @@ class QuizStore:
         return self.db.execute("select count(*) from answers where attempt_id = ?", [aid]).fetchone()[0]
 
     def mark_sent(self, aid: int, position: int, poll_id: str | None = None) -> None:
+        """The question reached the officer: its clock starts at the first delivery, never again."""
         with self.db.conn:
-            self.db.execute("update attempt_items set sent_at = ?, poll_id = coalesce(?, poll_id) "
+            self.db.execute("update attempt_items set sent_at = coalesce(sent_at, ?), poll_id = coalesce(?, poll_id) "
                             "where attempt_id = ? and position = ?", [self.now(), poll_id, aid, position])
 
     def item_by_poll(self, poll_id: str) -> dict | None:
@@ -182,9 +141,25 @@ class QuizStore:
             "select n.*, c.name, c.end_at, c.status from notifications n join campaigns c on c.id = n.campaign_id "
             "where n.sent_at is null and n.due_at <= ? order by n.due_at, n.id", [now]))
 
-    def mark_notified(self, nid: int) -> None:
+    def mark_notified(self, nid: int, status: str = "sent", error: str = "") -> None:
+        """Done with a notification: ``sent``, ``skipped`` (nobody to tell, or too late) or ``failed``."""
         with self.db.conn:
-            self.db.execute("update notifications set sent_at = ? where id = ?", [self.now(), nid])
+            self.db.execute("update notifications set sent_at = ?, status = ?, error = nullif(?, '') where id = ?",
+                            [self.now(), status, error, nid])
+
+    def sends(self, nid: int) -> dict[tuple[str, str], dict]:
+        """Per-account delivery state of a notification: (platform, chat_id) -> row."""
+        return {(r["platform"], r["chat_id"]): r for r in self.db["notification_sends"].rows_where(
+            "notification_id = ?", [nid])}
+
+    def record_send(self, nid: int, platform: str, chat_id: str, status: str, error: str = "") -> None:
+        """One account's delivery of a notification: ``sent``, ``retry`` (failed for now) or ``failed``."""
+        with self.db.conn:
+            self.db.execute(
+                "insert into notification_sends (notification_id, platform, chat_id, status, tries, error, updated_at) "
+                "values (?, ?, ?, ?, 1, nullif(?, ''), ?) on conflict (notification_id, platform, chat_id) do update "
+                "set status = excluded.status, tries = notification_sends.tries + 1, error = excluded.error, "
+                "updated_at = excluded.updated_at", [nid, platform, str(chat_id), status, error[:500], self.now()])
 
     def finished_campaign(self, cid: int, staff_id: str) -> bool:
         """True when the officer passed, or used every attempt."""
@@ -202,7 +177,7 @@ class QuizStore:
         unit_sql, unit_args = (" and o.unit = ?", [unit]) if unit else ("", [])
         campaigns = list(self.db.query(f"select * from campaigns where id in ({marks}) order by start_at", campaign_ids))
         assigned = list(self.db.query(
-            f"select a.campaign_id, o.staff_id, o.full_name, o.unit from assignments a join officers o using (staff_id) "
+            f"select a.campaign_id, o.staff_id, o.full_name, o.unit, o.status as officer_status from assignments a join officers o using (staff_id) "
             f"where a.campaign_id in ({marks}){unit_sql} order by o.unit, o.staff_id", campaign_ids + unit_args))
         attempts = list(self.db.query(
             f"select t.* from attempts t join officers o using (staff_id) where t.campaign_id in ({marks}){unit_sql}",

@@ -1,15 +1,18 @@
-"""Console transport: a question a line on stdin, the answer on stdout."""
+"""The console chat: a question a line on stdin, the answers on stdout (the server's own terminal)."""
 
 from __future__ import annotations
 
 from typing import TextIO
 
-from . import messages
-from .core import Core, Sender
+from .. import messages
+from ..core import Core
+from ..replies import Capabilities, Incoming, Sender
+
+CAPS = Capabilities(limit=100_000)
 
 
 def run(core: Core, stdin: TextIO, stdout: TextIO, interactive: bool, staff_id: str = "") -> int:
-    sender = Sender("console", staff_id, "console")
+    sender = Sender("console", staff_id, "console", caps=CAPS)
     if interactive:
         print(messages.WELCOME, file=stdout)
     while True:
@@ -25,8 +28,11 @@ def run(core: Core, stdin: TextIO, stdout: TextIO, interactive: bool, staff_id: 
             break
         if not interactive:
             print(f"❓ {line}", file=stdout)
-        for reply in core.handle_text(sender, line):
-            print(reply.text, file=stdout, flush=True)
+        for out in core.receive(Incoming(sender, "text", text=line)).outgoing:
+            for reply in out.replies:
+                print(reply.text, file=stdout, flush=True)
+                if reply.quiz is not None:
+                    core.quiz_sent(reply.quiz)
         if not interactive:
             print(file=stdout)
     if interactive:

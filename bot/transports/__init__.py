@@ -1,0 +1,1 @@
+"""Thin adapters: Telegram, Zalo, the console chat; the shared delivery; ``serve`` runs them."""
