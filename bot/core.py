@@ -128,7 +128,9 @@ class Core(Answers, Linking):
             return self._poll_answer(incoming)
         replies = self._replies(incoming)
         linked = any(r.linked for r in replies)
-        if self.officer(s) is None and not linked and self._quiet_for((s.platform, "user:" + s.user_id)):
+        # an unlinked account hears from us at most once a minute (a shared phone contact always)
+        if incoming.kind != "contact" and not linked and self.officer(s) is None \
+                and self._quiet_for((s.platform, "user:" + s.user_id)):
             return []
         return [Outgoing(s.platform, s.chat_id, replies)] if replies else []
 

@@ -8,8 +8,7 @@ import openpyxl
 
 from bot import campaigns
 from bot import messages as m
-from bot.serve import dispatch_due
-from bot.telegram_adapter import send_all
+from bot.transports.notify import dispatch_due
 from fake_bot_api import FakeTelegram
 from test_telegram import run, wait
 
@@ -34,7 +33,7 @@ def test_campaign_over_quiz_polls(core):
 
     with FakeTelegram() as fake:
         async def first_half():
-            sent = await dispatch_due(core, {"telegram": lambda chat, replies: send_all(app_bot[0], core, chat, replies)})
+            sent = await dispatch_due(core, apps[0].bot_data["deliverer"])
             assert sent == 3  # three linked officers of four assigned
             notices = await wait(fake, 3)
             assert all(n["text"].startswith("📣 Chiến dịch tìm hiểu ISO «Tháng 12»") for n in notices)
@@ -48,8 +47,8 @@ def test_campaign_over_quiz_polls(core):
             fake.push(dup)  # the same poll answer delivered twice
             await wait(fake, 3, "sendPoll")
 
-        app_bot = []
-        run(core, fake, first_half, bots=app_bot)
+        apps = []
+        run(core, fake, first_half, apps)
 
         # restart: a new Application on the same database; the quiz resumes at question 3
         async def second_half():

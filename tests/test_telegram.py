@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from bot import messages as m
-from bot.telegram_adapter import build_application
+from bot.transports.delivery import RetryPolicy
+from bot.transports.telegram import build_application
 from fake_bot_api import BOT_USERNAME, FakeTelegram
 
 TOKEN = "123456:TEST-token"
@@ -19,27 +20,28 @@ def fake():
         yield server
 
 
-def run(core, fake, scenario, webhook: dict | None = None, bots: list | None = None):
-    """Start the real Application (polling, or a webhook), play ``scenario``, stop cleanly.
-    ``bots`` receives the application's Bot, for scenarios that send on their own."""
+FAST = RetryPolicy(first_delay=0.05)  # the real policy's shape, at test speed
+
+
+def run(core, fake, scenario, apps: list | None = None, policy: RetryPolicy = FAST):
+    """Start the real Application (long polling), play ``scenario``, stop cleanly.
+    ``apps`` receives the Application, for scenarios that send on their own."""
 
     async def main():
-        app = build_application(core, TOKEN, fake.url)
-        if bots is not None:
-            bots.append(app.bot)
+        app = build_application(core, TOKEN, fake.url, policy=policy)
+        if apps is not None:
+            apps.append(app)
         await app.initialize()
         await app.post_init(app)
         await app.start()
-        if webhook:
-            await app.updater.start_webhook(**webhook)
-        else:
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
         try:
             await scenario()
         finally:
             await app.updater.stop()
             await app.stop()
             await app.shutdown()
+            app.bot_data["deliverer"].worker.close()
 
     asyncio.run(main())
 
@@ -163,22 +165,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_webhook_checks_the_secret_token(core, fake):
+def test_webhook_checks_the_secret_token_size_and_shape(core, fake):
+    from bot.transports.webhooks import server, telegram_route
+
     port = free_port()
     url = f"http://127.0.0.1:{port}/tg"
     code, _ = core.store.create_code("CB001")
+    apps = []
 
     async def scenario():
-        async with httpx.AsyncClient() as client:
-            wrong = await client.post(url, json=fake.message(501, f"/start {code}"),
-                                      headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
-            missing = await client.post(url, json=fake.message(501, f"/start {code}"))
-            right = await client.post(url, json=fake.message(501, f"/start {code}"),
-                                      headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
-        assert (wrong.status_code, missing.status_code, right.status_code) == (403, 403, 200)
-        await wait(fake, 1)
+        web = server([telegram_route("/tg", "s3cret-token", apps[0])])
+        web.listen(port, "127.0.0.1")
+        ok = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+        try:
+            async with httpx.AsyncClient() as client:
+                wrong = await client.post(url, json=fake.message(501, f"/start {code}"),
+                                          headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+                missing = await client.post(url, json=fake.message(501, f"/start {code}"))
+                odd = await client.post(url, json=fake.message(501, "x"),
+                                        headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-tokén".encode()})
+                junk = await client.post(url, content=b"{not json", headers=ok)
+                shape = await client.post(url, json={"update_id": "x", "message": 3}, headers=ok)
+                huge = await client.post(url, content=b"{" + b" " * (2 << 20) + b"}", headers=ok)
+                right = await client.post(url, json=fake.message(501, f"/start {code}"), headers=ok)
+            assert [r.status_code for r in (wrong, missing, odd, junk, shape)] == [403, 403, 403, 400, 400]
+            assert huge.status_code in (400, 413) and right.status_code == 200
+            await wait(fake, 1)
+        finally:
+            web.stop()
 
-    run(core, fake, scenario, webhook={"listen": "127.0.0.1", "port": port, "url_path": "tg",
-                                      "webhook_url": url, "secret_token": "s3cret-token"})
-    assert fake.sent("setWebhook")[0]["secret_token"] == "s3cret-token"
+    run(core, fake, scenario, apps)
     assert len(fake.sent()) == 1 and "Nguyễn Văn An" in fake.sent()[0]["text"]

@@ -7,7 +7,9 @@ import httpx
 import pytest
 
 from bot import messages as m
-from bot.zalo import ZaloBot, ZaloClient, parse_updates, webhook_app
+from bot.transports.delivery import Deliverer, RetryPolicy, Worker
+from bot.transports.webhooks import server, zalo_route
+from bot.transports.zalo import ZaloBot, ZaloClient, parse_updates
 from fake_bot_api import FakeZalo
 
 TOKEN = "12345:zalo-test"
@@ -19,17 +21,26 @@ def fake():
         yield server
 
 
-def poll(core, fake, scenario):
+FAST = RetryPolicy(first_delay=0.05)  # the real policy's shape, at test speed
+
+
+def zalo_bot(core, fake, policy=FAST):
+    return ZaloBot(Deliverer(core, Worker(), policy=policy), ZaloClient(TOKEN, fake.url, poll_timeout=1))
+
+
+def poll(core, fake, scenario, policy=FAST):
     async def main():
-        bot = ZaloBot(core, ZaloClient(TOKEN, fake.url))
+        bot = zalo_bot(core, fake, policy)
         stop = asyncio.Event()
-        task = asyncio.create_task(bot.poll(stop, timeout=1))
+        task = asyncio.create_task(bot.poll(stop))
         try:
             await scenario()
         finally:
             stop.set()
             await task
+            await bot.drain()
             await bot.client.aclose()
+            bot.deliverer.worker.close()
 
     asyncio.run(main())
 
@@ -89,7 +100,7 @@ def test_long_reply_is_split_to_2000_and_duplicates_answered_once(core, fake):
 def test_updates_wrapped_or_bare_single_or_list():
     msg = FakeZalo.message("u", "xin chào", "id1")
     assert parse_updates({"ok": True, "result": msg})[0].text == "xin chào"
-    assert parse_updates(msg)[0].chat_id == "u"
+    assert parse_updates(msg)[0].sender.chat_id == "u"
     assert len(parse_updates({"ok": True, "result": [msg, msg]})) == 2
     assert parse_updates({"ok": True, "result": {}}) == [] and parse_updates(None) == []
 
@@ -101,8 +112,9 @@ def test_webhook_rejects_a_wrong_secret_and_answers_the_right_one(core, fake):
     code, _ = core.store.create_code("CB001")
 
     async def main():
-        bot = ZaloBot(core, ZaloClient(TOKEN, fake.url))
-        server = webhook_app(bot, "zalo-secret-123", "/zalo").listen(port, "127.0.0.1")
+        bot = zalo_bot(core, fake)
+        web = server([zalo_route("/zalo", "zalo-secret-123", bot)])
+        web.listen(port, "127.0.0.1")
         url = f"http://127.0.0.1:{port}/zalo"
         try:
             async with httpx.AsyncClient() as client:
@@ -113,9 +125,12 @@ def test_webhook_rejects_a_wrong_secret_and_answers_the_right_one(core, fake):
                                          headers={"X-Bot-Api-Secret-Token": "zalo-secret-123"})
                 junk = await client.post(url, content=b"{not json", headers={"X-Bot-Api-Secret-Token": "zalo-secret-123"})
             assert (wrong.status_code, right.status_code, bare.status_code, junk.status_code) == (403, 200, 200, 400)
+            await wait(fake, 2)  # answered in the background, after the 200
         finally:
-            server.stop()
+            web.stop()
+            await bot.drain()
             await bot.client.aclose()
+            bot.deliverer.worker.close()
 
     asyncio.run(main())
     sent = [c["text"] for c in fake.sent()]

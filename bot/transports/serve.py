@@ -138,11 +138,7 @@ async def serve(core: Core, settings: Settings, opts: ServeOptions, stop: asynci
                                                   settings.zalo_webhook_secret, zalo_bot)]))
                 servers[-1].listen(opts.zalo_port, opts.listen)
             else:
-                async def zalo_polling() -> None:
-                    await zalo_bot.client.delete_webhook()
-                    await zalo_bot.poll(stop)
-
-                tasks.append(asyncio.create_task(supervised("Zalo polling", zalo_polling, stop)))
+                tasks.append(asyncio.create_task(supervised("Zalo polling", lambda: zalo_bot.poll(stop), stop)))
             platforms.append("zalo")
             log.info("Zalo: running")
         tasks.append(asyncio.create_task(sweep(deliverer, platforms, stop)))

@@ -31,8 +31,10 @@ def check_secrets(telegram: str | None, zalo: str | None) -> None:
 
 
 def secret_ok(received: str | None, expected: str) -> bool:
-    return bool(expected) and received is not None and \
-        hmac.compare_digest(received.encode("utf-8", "surrogateescape"), expected.encode("utf-8"))
+    """Constant-time comparison of the raw header bytes (tornado decodes headers as Latin-1)."""
+    if not expected or received is None:
+        return False
+    return hmac.compare_digest(received.encode("latin-1", "replace"), expected.encode("utf-8"))
 
 
 class Handler(tornado.web.RequestHandler):

@@ -41,8 +41,8 @@ class ZaloClient:
         self.poll_timeout = poll_timeout
         self._client = httpx.AsyncClient(base_url=f"{root}/bot{token}/", timeout=timeout, transport=transport)
 
-    async def call(self, method: str, timeout: float | None = None, **params: Any) -> Any:
-        extra = {"timeout": timeout} if timeout else {}
+    async def call(self, method: str, http_timeout: float | None = None, **params: Any) -> Any:
+        extra = {"timeout": http_timeout} if http_timeout else {}
         response = await self._client.post(method, json=params, **extra)
         try:
             body = response.json()
@@ -62,7 +62,7 @@ class ZaloClient:
     async def get_updates(self) -> Any:
         """The next update, or None when the long poll ended without one (Zalo answers 408 then)."""
         try:
-            return await self.call("getUpdates", timeout=self.poll_timeout + 10, **{"timeout": str(self.poll_timeout)})
+            return await self.call("getUpdates", http_timeout=self.poll_timeout + 10, timeout=str(self.poll_timeout))
         except ZaloError as e:
             if e.code == 408:
                 return None
@@ -168,6 +168,7 @@ class ZaloBot:
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long polling until ``stop`` is set; errors back off and retry, never end the loop."""
+        await self.client.delete_webhook()  # polling and a webhook exclude each other
         delay = 1.0
         while not stop.is_set():
             try:
