@@ -186,10 +186,13 @@ def test_webhook_checks_the_secret_token_size_and_shape(core, fake):
                                         headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-tokén".encode()})
                 junk = await client.post(url, content=b"{not json", headers=ok)
                 shape = await client.post(url, json={"update_id": "x", "message": 3}, headers=ok)
-                huge = await client.post(url, content=b"{" + b" " * (2 << 20) + b"}", headers=ok)
+                try:  # over 1 MiB: tornado answers 400 or closes the connection before reading it
+                    huge = (await client.post(url, content=b"{" + b" " * (2 << 20) + b"}", headers=ok)).status_code
+                except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
+                    huge = "closed"
                 right = await client.post(url, json=fake.message(501, f"/start {code}"), headers=ok)
             assert [r.status_code for r in (wrong, missing, odd, junk, shape)] == [403, 403, 403, 400, 400]
-            assert huge.status_code in (400, 413) and right.status_code == 200
+            assert huge in (400, 413, "closed") and right.status_code == 200
             await wait(fake, 1)
         finally:
             web.stop()
