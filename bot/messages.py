@@ -115,7 +115,7 @@ def answer_html(a: Answer, numbered: bool = False) -> str:
         if a.suggestions:
             lines += [f"<b>{escape(NEAREST)}</b>"] + [f"• {escape(cite(s))}" for s in a.suggestions]
         return "\n".join(lines)
-    lines = [escape(a.passage), "", f"📄 <b>{SOURCE}:</b> <i>{escape(cite(a.citation))}</i>"]
+    lines = [escape(a.passage), "", f"📄 {SOURCE}: <i>{escape(cite(a.citation))}</i>"]  # the line scripts look for
     if a.related:
         lines += [f"<b>{escape(RELATED)}</b>"] + [
             f"{i + 2}. {escape(cite(r))}" if numbered else f"• {escape(cite(r))}" for i, r in enumerate(a.related)]

@@ -98,7 +98,7 @@ def test_link_by_code_then_cited_answer_with_buttons_and_feedback(core, fake):
     assert "Nguyễn Văn An" in sent[0]["text"] and sent[0]["reply_markup"] == {"remove_keyboard": True}
     answer = sent[1]
     assert answer["parse_mode"] == "HTML"
-    assert "<b>Nguồn:</b> <i>Quy trình kiểm soát hồ sơ (QT-02, lần ban hành 02)" in answer["text"]
+    assert "📄 Nguồn: <i>Quy trình kiểm soát hồ sơ (QT-02, lần ban hành 02)" in answer["text"]
     assert {texts([s])[0] for s in sent[2:]} >= {m.FEEDBACK_THANKS}
     assert any(s["text"].startswith("📖 <b>Quy trình kiểm soát hồ sơ") for s in sent[2:])
     assert len(fake.sent("answerCallbackQuery")) == 2
