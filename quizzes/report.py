@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .cells import clean_text, safe_cell
 
-STATUS_VI = {"not_started": "Chưa làm", "in_progress": "Đang làm", "passed": "Đạt", "failed": "Chưa đạt"}
+STATUS_VI = {"not_started": "Chưa làm", "in_progress": "Đang làm", "passed": "Đạt", "failed": "Chưa đạt",
+             "inactive": "Đã nghỉ"}
 UNIT_COLUMNS = [("unit", "Đơn vị"), ("assigned", "Được giao"), ("completed", "Đã hoàn thành"), ("passed", "Đạt"),
                 ("completion_rate", "Tỷ lệ hoàn thành"), ("average_score", "Điểm trung bình")]
 OFFICER_COLUMNS = [("staff_id", "Mã cán bộ"), ("full_name", "Họ và tên"), ("unit", "Đơn vị"), ("campaign", "Chiến dịch"),
@@ -53,16 +54,20 @@ def campaign_report(campaigns: list[dict], assigned: list[dict], attempts: list[
     officers = []
     for row in assigned:
         c = by_campaign[row["campaign_id"]]
+        status = officer_status(tries[(c["id"], row["staff_id"])], c["pass_mark"])
         officers.append({"staff_id": row["staff_id"], "full_name": row["full_name"], "unit": row["unit"] or "",
-                         "campaign": c["name"], **officer_status(tries[(c["id"], row["staff_id"])], c["pass_mark"])})
+                         "campaign": c["name"], **status, "_result": status["status"]})
+        if row.get("officer_status") == "inactive":  # left the unit: shown as such, results still counted
+            officers[-1]["status"] = "inactive"
     units: dict[str, dict] = {}
     for o in officers:
+        result = o.pop("_result")
         u = units.setdefault(o["unit"], {"unit": o["unit"], "assigned": 0, "completed": 0, "passed": 0, "_scores": []})
         u["assigned"] += 1
-        if o["status"] in ("passed", "failed"):
+        if result in ("passed", "failed"):
             u["completed"] += 1
             u["_scores"].append(o["best_score"])
-        u["passed"] += o["status"] == "passed"
+        u["passed"] += result == "passed"
     unit_rows = []
     for u in sorted(units.values(), key=lambda x: x["unit"]):
         scores = u.pop("_scores")
