@@ -10,11 +10,12 @@ from collections import Counter
 from pathlib import Path
 
 from bench.measure import percentiles
-from bot.app import Knowledge
-from bot.core import Core, Sender
+from bot.knowledge import Knowledge
+from bot.core import Core
+from bot.replies import Sender
 from bot.settings import Settings
-from bot.store import Officer, Store
-from bot.telegram_adapter import build_application
+from bot.storage import Officer, Store
+from bot.transports.telegram import CAPS, build_application
 from fake_bot_api import FakeTelegram
 from indexer.evaluate import load_items
 
@@ -32,7 +33,7 @@ def run(data: Path, knowledge: Path, embedder, officers: int = 200) -> dict:
         bare = []
         for i in range(40):  # the bare core call, no transport
             t = time.perf_counter()
-            core.text(Sender("telegram", str(10_000 + i), str(10_000 + i)), questions[i % len(questions)])
+            core.text(Sender("telegram", str(10_000 + i), str(10_000 + i), caps=CAPS), questions[i % len(questions)])
             bare.append((time.perf_counter() - t) * 1000)
         asked_before = store.db["questions"].count
         with FakeTelegram() as fake:
@@ -68,4 +69,5 @@ async def _burst(core: Core, fake: FakeTelegram, officers: int, questions: list[
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
+        app.bot_data["deliverer"].worker.close()
     return sent_at, elapsed

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from bench.measure import percentiles
 from bot import campaigns
-from bot.app import Knowledge
+from bot.knowledge import Knowledge
 from bot.core import Core
-from bot.quiz_store import QuizStore
+from bot.storage import QuizStore
 from bot.settings import Settings
-from bot.store import Officer, Store
-from bot.telegram_adapter import build_application
+from bot.storage import Officer, Store
+from bot.transports.telegram import CAPS, build_application
 from fake_bot_api import FakeTelegram
 from quizzes.bank import load_bank
 
@@ -90,6 +90,7 @@ async def _drive(core: Core, fake: FakeTelegram, officers: int, rng: random.Rand
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
+        app.bot_data["deliverer"].worker.close()
     return {"polls_sent": len(fake.polls()), "answers_sent": len(answered), "handling_latency_ms": percentiles(latencies),
             "wall_seconds": round(elapsed, 1), "messages": len(finals), "_right": right}
 

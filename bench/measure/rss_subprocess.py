@@ -10,7 +10,7 @@ from pathlib import Path
 CODE = """
 import json, sys
 from pathlib import Path
-from bot.app import Knowledge
+from bot.knowledge import Knowledge
 from bot.settings import Settings
 from indexer.answer import answer
 data, model, questions = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
