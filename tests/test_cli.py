@@ -138,3 +138,18 @@ def test_console_quiz_as_an_officer(indexed, tmp_path, monkeypatch):
     assert "Kết quả gần đây của bạn" in out
     assert "chưa tìm thấy" not in out  # answers were taken as answers, not as questions
     assert main(["chat", "--as", "NOPE"]) == 1
+
+
+def test_folder_options_work_after_the_subcommand_too(tmp_path, capsys):
+    assert main(["index", "--knowledge", str(tmp_path / "nowhere"), "--data", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "knowledge folder not found" in err and "No such option" not in err
+
+
+def test_an_internal_error_is_one_line_and_exit_2(monkeypatch, capsys):
+    from bot.cli import knowledge
+
+    monkeypatch.setattr(knowledge, "_knowledge", lambda settings: 1 / 0)
+    assert main(["search", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "ZeroDivisionError" in err and "Traceback" not in err
