@@ -20,7 +20,7 @@ from .linking import CODE_PATTERN, Linking
 from .quizzing import Quizzes
 from .replies import (Attachment, Incoming, Outbox, Outgoing, QuizPrompt, Reply, Sender, incoming_json, incoming_of,
                       outgoing_json, outgoing_of)
-from .storage import Entry, Officer, Store
+from .storage import Officer, Store
 
 log = logging.getLogger("isobot.core")
 QUIET_SECONDS = 60  # an unlinked account or a group chat is answered at most once a minute
@@ -90,11 +90,10 @@ class Core(Answers, Linking):
         if outbox.update_id:
             self.store.journal_done(outbox.platform, outbox.update_id, "failed" if error else "answered", error)
 
-    def retry_later(self, outbox: Outbox, error: str) -> Entry | None:
+    def retry_later(self, outbox: Outbox, error: str) -> None:
+        """A send failed for now: the message stays pending for the next sweep."""
         if outbox.update_id:
             self.store.journal_retry_later(outbox.platform, outbox.update_id, error)
-            return self.store.journal_entry(outbox.platform, outbox.update_id)
-        return None
 
     def quiz_sent(self, prompt: QuizPrompt, poll_id: str | None = None) -> None:
         """A quiz question reached the officer: only now does it count as asked (and its clock start)."""
@@ -118,8 +117,6 @@ class Core(Answers, Linking):
 
     def _dispatch(self, incoming: Incoming) -> list[Outgoing]:
         s = incoming.sender
-        if incoming.kind == "ignore":
-            return []
         if not s.private:  # never content in a group: at most a pointer to the private chat
             if self._quiet_for((s.platform, "chat:" + s.chat_id)):
                 return []

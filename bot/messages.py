@@ -58,7 +58,6 @@ ADMIN_ERROR = "⚠️ Trợ lý ISO gặp lỗi khi xử lý một tin nhắn: {
 COMMANDS = [("start", "Bắt đầu / liên kết tài khoản"), ("hoi", "Đặt câu hỏi"), ("tailieu", "Danh sách tài liệu"),
             ("toi", "Thông tin của tôi"), ("help", "Hướng dẫn")]
 ROLE_NAMES = {"officer": "cán bộ", "hr": "tổ chức cán bộ", "admin": "quản trị viên"}
-STATUS_NAMES = {"active": "đang công tác", "inactive": "đã nghỉ"}
 PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 
 
@@ -193,7 +192,8 @@ CAMPAIGN_REMINDER = "⏳ Nhắc việc: bạn chưa hoàn thành chiến dịch 
 CAMPAIGN_SUMMARY = "📊 Chiến dịch «{name}» đã kết thúc."
 QUIZ_CONSOLE = ("Bài ôn luyện và kiểm tra được ghi theo từng cán bộ: hãy dùng tài khoản đã liên kết trên Telegram "
                 "hoặc Zalo, hoặc chạy «isobot chat --as <mã cán bộ>» trên máy chủ.")
-ATTACHMENT_ELSEWHERE = "(Tệp «{name}» chỉ gửi được qua Telegram; trên Zalo, bạn hãy nhờ bộ phận tổ chức cán bộ xuất báo cáo bằng lệnh isobot report.)"
+ATTACHMENT_ELSEWHERE = ("(Tệp «{name}» chỉ gửi được qua Telegram; tại đây, bạn hãy nhờ bộ phận tổ chức cán bộ "
+                        "xuất báo cáo bằng lệnh isobot report.)")
 RESULTS_NONE = "Bạn chưa có kết quả nào. Gõ /quiz để ôn luyện hoặc /kiemtra để làm bài kiểm tra."
 RESULTS = "Kết quả gần đây của bạn:"
 HR_ONLY = "Lệnh /baocao chỉ dành cho cán bộ phụ trách tổ chức cán bộ và quản trị viên."

@@ -37,7 +37,7 @@ class Incoming:
     """One message as the transport received it, reduced to what the core needs."""
 
     sender: Sender
-    kind: str  # "text" | "contact" | "button" | "poll_answer" | "other" | "ignore"
+    kind: str  # "text" | "contact" | "button" | "poll_answer" | "other" (not text: a photo, a sticker…)
     update_id: str = ""  # the transport's delivery id; "" when the channel has none (console)
     text: str = ""  # typed text, or button data
     contact_user_id: str | None = None

@@ -14,7 +14,6 @@ from datetime import timedelta
 from .db import iso
 
 KEEP_DAYS = 30
-DONE = ("answered", "failed", "ignored")
 
 
 @dataclass(frozen=True)
@@ -66,12 +65,11 @@ class Journal:
             self.db.execute("update journal set status = ?, error = nullif(?, ''), updated_at = ? "
                             "where platform = ? and update_id = ?", [status, error, self.now(), platform, str(update_id)])
 
-    def journal_retry_later(self, platform: str, update_id: str, error: str) -> int:
+    def journal_retry_later(self, platform: str, update_id: str, error: str) -> None:
         """A send failed for now: count the try, keep the error; the message stays pending."""
         with self.db.conn:
             self.db.execute("update journal set tries = tries + 1, error = ?, updated_at = ? where platform = ? "
                             "and update_id = ?", [error[:500], self.now(), platform, str(update_id)])
-        return self.journal_entry(platform, update_id).tries
 
     def journal_pending(self, platform: str) -> list[Entry]:
         """Messages received or processed but not yet answered, oldest first."""

@@ -96,12 +96,7 @@ def parse_updates(body: Any) -> list[Incoming]:
     if isinstance(body, dict) and "result" in body and "message" not in body:
         body = body["result"]
     items = body if isinstance(body, list) else [body] if body else []
-    out = []
-    for item in items:
-        incoming = incoming_of(item)
-        if incoming is not None:
-            out.append(incoming)
-    return out
+    return [i for i in map(incoming_of, items) if i is not None]
 
 
 def incoming_of(item: Any) -> Incoming | None:
