@@ -117,16 +117,33 @@ def ward_document(record: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+# What a Hà Nội ward's one-stop desk handles itself: civil status, certification, residence and ID,
+# land, social insurance and welfare, mediation, adoption, household businesses, housing and
+# building permits. Customs, tax, treasury and waterway procedures, which the portal also marks
+# "Cấp xã", are done elsewhere.
+WARD_DESK_FIELDS = frozenset({
+    "Hộ tịch", "Chứng thực", "Đăng ký, quản lý cư trú", "Cấp, quản lý căn cước", "Đất đai",
+    "Thực hiện chính sách BHXH", "Người có công", "Giảm nghèo", "Hòa giải ở cơ sở", "Nuôi con nuôi",
+    "Thành lập và hoạt động doanh nghiệp (hộ kinh doanh)", "Nhà ở và công sở", "Hoạt động xây dựng",
+})
+
+
+def desk_records(corpus: Path) -> Iterator[dict[str, Any]]:
+    """Ward procedures of the fields in ``WARD_DESK_FIELDS``."""
+    return (r for r in ward_records(corpus) if r.get("linh_vuc") in WARD_DESK_FIELDS)
+
+
 def ward_path(code: str) -> str:
     """Relative path of a procedure's document."""
     return f"{code}.md"
 
 
-def build_ward_kb(corpus: Path, out: Path) -> dict[str, str]:
-    """Write ``out/<code>.md`` for every ward-level procedure; return {code: relative path}."""
+def build_ward_kb(corpus: Path, out: Path, desk: bool = False) -> dict[str, str]:
+    """Write ``out/<code>.md`` for every ward-level procedure (only the desk's fields when ``desk``);
+    return {code: relative path}."""
     out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, str] = {}
-    for record in ward_records(corpus):
+    for record in desk_records(corpus) if desk else ward_records(corpus):
         code = record["ma_thu_tuc"]
         paths[code] = ward_path(code)
         (out / paths[code]).write_text(ward_document(record), encoding="utf-8")

@@ -18,12 +18,13 @@ BAD = {"👎", "chưa tốt", "chua tot", "sai", "chưa đúng", "chua dung", "k
 class Answers:
     """Intents of ``Core`` for linked officers (``self.store``, ``self.knowledge`` from the core)."""
 
-    def ask(self, sender: Sender, officer: Officer, question: str) -> Reply:
+    def ask(self, sender: Sender, officer: Officer, question: str, only: str | None = None) -> Reply:
+        """Answer ``question`` (from the procedure ``only`` when the officer chose one)."""
         if not question.strip():
             return Reply(m.EMPTY_QUESTION)
         if len(question) > MAX_QUESTION_CHARS:
             return Reply(m.TOO_LONG.format(n=len(question), limit=MAX_QUESTION_CHARS))
-        a = answer(question, self.knowledge.searcher, self.knowledge.thresholds)
+        a = answer(question, self.knowledge.searcher, self.knowledge.thresholds, only=only)
         c = a.citation
         qid = self.store.log_question(
             staff_id=officer.staff_id or None, platform=sender.platform, user_id=sender.user_id,
@@ -31,18 +32,40 @@ class Answers:
             title=c.title if c else None, section=c.section if c else None, code=c.code if c else None,
             revision=c.revision if c else None, confidence=round(a.confidence, 4),
             related=json.dumps([r.__dict__ for r in (a.related or a.suggestions)], ensure_ascii=False),
+            clarify=json.dumps([r.__dict__ for r in a.clarify], ensure_ascii=False) if a.clarify else None,
         )
         buttons = sender.caps.buttons
         rows: list[list[Button]] = []
         if buttons and a.answered:
-            rows.append([Button(m.BUTTON_FULL, f"full:{qid}")])
-            rows += [[Button(m.short(r), f"rel:{qid}:{i}")] for i, r in enumerate(a.related)]
+            if a.clarify:
+                rows += [[Button(m.procedure_label(c), f"pick:{qid}:{i}")] for i, c in enumerate(a.clarify)]
+            else:
+                rows.append([Button(m.BUTTON_FULL, f"full:{qid}")])
+                rows += [[Button(m.short(r), f"rel:{qid}:{i}")] for i, r in enumerate(a.related)]
             rows.append([Button("👍", f"fb:{qid}:1"), Button("👎", f"fb:{qid}:-1")])
-        html = m.answer_html(a, numbered=not buttons) if sender.caps.html else ""
-        return Reply(m.answer_text(a, numbered=not buttons), html, rows, a)
+        quiz_open = not buttons and self.quiz_waiting(officer) is not None
+        html = m.answer_html(a, numbered=not buttons, quiz_open=quiz_open) if sender.caps.html else ""
+        return Reply(m.answer_text(a, numbered=not buttons, quiz_open=quiz_open), html, rows, a)
+
+    def quiz_waiting(self, officer: Officer) -> str | None:
+        """When the officer's running quiz last showed them a question (None when no quiz waits)."""
+        attempt = self.quizzes.qs.active_attempt(officer.staff_id) if officer.staff_id else None
+        qs = self.quizzes.qs
+        item = qs.item(attempt["id"], qs.next_position(attempt["id"])) if attempt else None
+        return item["sent_at"] if item else None
+
+    def number_is_follow_up(self, sender: Sender, officer: Officer, text: str) -> bool:
+        """A typed number answers the latest message that offered numbers: the bot's answer when it
+        came after the quiz question, the quiz question otherwise. Letters always answer the quiz."""
+        if not text.strip(" .").isdigit():
+            return False
+        waiting = self.quiz_waiting(officer)
+        last = self.store.last_question(officer.staff_id, sender.platform, sender.user_id)
+        return waiting is not None and last is not None and last["created_at"] >= waiting
 
     def follow_up(self, sender: Sender, officer: Officer, text: str) -> Reply | None:
-        """Typed follow-ups for chats without buttons: 1 = full section, 2–4 = related, 👍/👎 = feedback."""
+        """Typed follow-ups for chats without buttons: 1 = full section, 2–4 = related, 👍/👎 = feedback;
+        after "Bạn đang hỏi thủ tục nào?", the number of a procedure."""
         low = text.lower().strip(" .!")
         if not (low.isdigit() and len(low) == 1) and low not in GOOD | BAD:
             return None
@@ -52,6 +75,8 @@ class Answers:
         if low in GOOD | BAD:
             return self.button(sender, f"fb:{last['id']}:{1 if low in GOOD else -1}")
         n = int(low)
+        if last["clarify"]:
+            return self.button(sender, f"pick:{last['id']}:{n - 1}")
         return self.button(sender, f"full:{last['id']}" if n == 1 else f"rel:{last['id']}:{n - 2}")
 
     def button(self, sender: Sender, data: str) -> Reply:
@@ -69,6 +94,10 @@ class Answers:
             return Reply(m.FEEDBACK_THANKS)
         if kind == "full" and row["source"]:
             return self.section(row["source"], row["section"] or "", row["title"] or "", row["code"], row["revision"])
+        if kind == "pick" and arg.isdigit():
+            choices = json.loads(row["clarify"] or "[]")
+            if int(arg) < len(choices):
+                return self.ask(sender, officer, row["question"], only=choices[int(arg)]["source"])
         if kind == "rel" and arg.isdigit():
             related = json.loads(row["related"] or "[]")
             if int(arg) < len(related):

@@ -165,7 +165,7 @@ class Core(Answers, Linking):
                 items = [self.quizzes.results(officer)]
             elif command == "/baocao":
                 items = self.quizzes.hr_report(officer, rest)
-            elif not command.startswith("/"):
+            elif not command.startswith("/") and not self.number_is_follow_up(sender, officer, text):
                 items = self.quizzes.typed(officer, text)
             if items is not None:
                 return [as_reply(i, sender) for i in items]

@@ -38,6 +38,11 @@ RELATED = "Xem thêm:"
 SOURCE = "Nguồn"
 BUTTON_FULL = "📖 Xem toàn văn mục"
 FOLLOW_UPS = "Gõ 1 để xem toàn văn mục{related}; gõ 👍 hoặc «đúng» nếu câu trả lời hữu ích, 👎 hoặc «sai» nếu chưa đúng."
+CLARIFY = "Bạn đang hỏi thủ tục nào?"
+CLARIFY_NUMBERED = ("Gõ số {first}–{last} để chọn thủ tục: tôi sẽ trả lời lại câu hỏi của bạn theo thủ tục đó; "
+                    "gõ 👍 hoặc «đúng» nếu câu trả lời trên đã đúng ý, 👎 hoặc «sai» nếu chưa đúng.")
+ANSWERING = "đang trả lời"
+QUIZ_STILL_OPEN = "(Bài trắc nghiệm của bạn vẫn đang chờ: trả lời câu hỏi trắc nghiệm bằng chữ A, B, C, D.)"
 EMPTY_QUESTION = "Bạn hãy gõ câu hỏi cụ thể, ví dụ: «thời hạn giải quyết đăng ký kết hôn»."
 TOO_LONG = "Câu hỏi quá dài ({n} ký tự). Bạn hãy rút gọn dưới {limit} ký tự."
 NO_DOCUMENTS = "Chưa có tài liệu nào được đưa vào hệ thống."
@@ -75,6 +80,13 @@ def cite(c: Citation, with_section: bool = True) -> str:
     return text
 
 
+def procedure_label(c: Citation, limit: int = 64) -> str:
+    """A button label for a procedure to choose: its title without the leading "Thủ tục"."""
+    label = c.title[8:] if c.title.lower().startswith("thủ tục ") else c.title
+    label = label[:1].upper() + label[1:]
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 def short(c: Citation, limit: int = 60) -> str:
     """A button label: the last part of the section path, or the title."""
     label = (c.section.split(" > ")[-1] if c.section else c.title) or c.title
@@ -92,7 +104,21 @@ def _follow_ups(a: Answer) -> str:
     return FOLLOW_UPS.format(related=related)
 
 
-def answer_text(a: Answer, numbered: bool = False) -> str:
+def _choices(a: Answer, numbered: bool) -> list[str]:
+    """The "Bạn đang hỏi thủ tục nào?" block: the procedures to choose from, the answered one first."""
+    out = [CLARIFY]
+    for i, c in enumerate(a.clarify):
+        label = cite(c, with_section=False) + (f" ({ANSWERING})" if i == 0 else "")
+        out.append(f"{i + 1}. {label}" if numbered else f"• {label}")
+    return out
+
+
+def _numbered_hint(a: Answer, quiz_open: bool) -> str:
+    hint = CLARIFY_NUMBERED.format(first=1, last=len(a.clarify)) if a.clarify else _follow_ups(a)
+    return f"{hint}\n{QUIZ_STILL_OPEN}" if quiz_open else hint
+
+
+def answer_text(a: Answer, numbered: bool = False, quiz_open: bool = False) -> str:
     """Plain text: passage, source, related sections; or not-found with suggestions."""
     if not a.answered:
         lines = [NOT_FOUND, NOT_FOUND_TIPS]
@@ -102,12 +128,14 @@ def answer_text(a: Answer, numbered: bool = False) -> str:
     lines = [a.passage, "", f"📄 {SOURCE}: {cite(a.citation)}"]
     if a.related:
         lines += [RELATED] + [f"{i + 2}. {cite(r)}" if numbered else f"• {cite(r)}" for i, r in enumerate(a.related)]
+    if a.clarify:
+        lines += [""] + _choices(a, numbered)
     if numbered:
-        lines += ["", _follow_ups(a)]
+        lines += ["", _numbered_hint(a, quiz_open)]
     return "\n".join(lines)
 
 
-def answer_html(a: Answer, numbered: bool = False) -> str:
+def answer_html(a: Answer, numbered: bool = False, quiz_open: bool = False) -> str:
     """Telegram HTML: every piece of document text escaped (it may hold <, &, *, _)."""
     if not a.answered:
         lines = [escape(NOT_FOUND), escape(NOT_FOUND_TIPS)]
@@ -118,8 +146,11 @@ def answer_html(a: Answer, numbered: bool = False) -> str:
     if a.related:
         lines += [f"<b>{escape(RELATED)}</b>"] + [
             f"{i + 2}. {escape(cite(r))}" if numbered else f"• {escape(cite(r))}" for i, r in enumerate(a.related)]
+    if a.clarify:
+        head, *choices = _choices(a, numbered)
+        lines += ["", f"<b>{escape(head)}</b>"] + [escape(c) for c in choices]
     if numbered:
-        lines += ["", escape(_follow_ups(a))]
+        lines += ["", escape(_numbered_hint(a, quiz_open))]
     return "\n".join(lines)
 
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from .documents import Chunk, Hit
-from .search import Searcher
+from .search import TITLE_FILLER, Searcher
 from .text import clean, words
 
 # Tuned on the dev set, the ward set and off-topic questions with multilingual-e5-small
@@ -16,6 +16,8 @@ MIN_CONFIDENCE = 0.85
 COVERAGE_WEIGHT = 0.025  # a passage holding the question's own words is a little more trustworthy
 NOVELTY_WEIGHT = 0.06  # a question in words the knowledge base never uses is probably about something else
 MAX_CHARS = 700
+CLARIFY_MARGIN = 0.15  # siblings scoring within this of the best are offered as a choice (tuned on dev)
+MAX_CHOICES = 4
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Answer:
     related: list[Citation] = field(default_factory=list)
     suggestions: list[Citation] = field(default_factory=list)  # nearest sections, when not answered
     confidence: float = 0.0
+    clarify: list[Citation] = field(default_factory=list)  # sibling procedures to choose from, best first
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,14 @@ class Thresholds:
         return self.confidence(hit, novelty) >= self.min_confidence
 
 
-def answer(question: str, searcher: Searcher, thresholds: Thresholds = Thresholds(), k: int = 10) -> Answer:
+def answer(question: str, searcher: Searcher, thresholds: Thresholds = Thresholds(), k: int = 10,
+           mode: str = "rank", only: str | None = None) -> Answer:
+    """The answer from the whole base; with ``only`` (a procedure the officer chose), from that
+    document, whatever the confidence."""
     question = clean(question)
-    hits = searcher.search(question, k=k, mode="hybrid") if question else []
+    hits = searcher.search(question, k=k, mode=mode, only=only) if question else []
+    if only is not None:
+        thresholds = Thresholds(min_confidence=float("-inf"))
     return answer_from_hits(question, hits, thresholds, searcher.novelty(question))
 
 
@@ -70,9 +78,42 @@ def answer_from_hits(question: str, hits: list[Hit], thresholds: Thresholds = Th
         return Answer(question, False, suggestions=[Citation.of(h.chunk) for h in sections[:3]],
                       confidence=thresholds.confidence(sections[0], novelty) if sections else 0.0)
     best = sections[0]
-    related = [Citation.of(h.chunk) for h in sections[1:] if thresholds.reliable(h, novelty)][:3]
+    choices = siblings(hits)
+    if choices:
+        related = []
+    else:
+        related = [Citation.of(h.chunk) for h in sections[1:] if thresholds.reliable(h, novelty)][:3]
     return Answer(question, True, trim(best.chunk.text, question), Citation.of(best.chunk), related, [],
-                  thresholds.confidence(best, novelty))
+                  thresholds.confidence(best, novelty), [Citation.of(h.chunk) for h in choices])
+
+
+def title_words(title: str) -> frozenset[str]:
+    return frozenset(words(title)) - TITLE_FILLER
+
+
+def related_procedures(a: str, b: str) -> bool:
+    """Two titles of one family: one's words all in the other's ("Đăng ký khai sinh" and
+    "Đăng ký khai sinh lưu động", "Đăng ký lại khai sinh")."""
+    wa, wb = title_words(a), title_words(b)
+    small, large = sorted((wa, wb), key=len)
+    return len(small) >= 2 and small < large
+
+
+def siblings(hits: list[Hit], margin: float = CLARIFY_MARGIN, limit: int = MAX_CHOICES) -> list[Hit]:
+    """The best document and its siblings scoring close to it (the first hit of each), when there
+    are at least two; else []."""
+    firsts: list[Hit] = []
+    for h in hits:
+        if all(f.chunk.source != h.chunk.source for f in firsts):
+            firsts.append(h)
+        if len(firsts) == 6:
+            break
+    if not firsts:
+        return []
+    best = firsts[0]
+    close = [best] + [h for h in firsts[1:] if best.score - h.score <= margin
+                      and related_procedures(best.chunk.title, h.chunk.title)]
+    return close[:limit] if len(close) > 1 else []
 
 
 def distinct_sections(hits: list[Hit]) -> list[Hit]:

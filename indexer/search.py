@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import intents
 from .documents import Chunk, Hit
 from .embedder import Embedder
 from .lexical import BM25
@@ -11,7 +12,9 @@ from .restore import TOKEN, Restorer, has_diacritics
 from .store import IndexData
 from .text import clean, fold, terms, words
 
-MODES = ("hybrid", "dense", "bm25")
+MODES = ("rank", "hybrid", "dense", "bm25")
+# Words of a procedure's title that say nothing about which variant it is.
+TITLE_FILLER = frozenset("thu tuc".split())
 
 # Function words that say nothing about which section answers a question. Kept with their diacritics
 # for questions typed with them: folded, "đỏ" (red) would pass for "do" (because).
@@ -31,7 +34,8 @@ class Searcher:
     """Answers ``search(query)`` from an index and the embedder that built it."""
 
     def __init__(self, index: IndexData, embedder: Embedder, alpha: float = 0.6, title_dense: float = 0.2,
-                 title_lexical: float = 0.1, coverage: float = 0.3, pool: int = 100) -> None:
+                 title_lexical: float = 0.1, coverage: float = 0.3, kind: float = 0.6, unmatched: float = 0.7,
+                 pool: int = 100, kinds: intents.SectionKinds | None = None) -> None:
         self.index = index
         self.embedder = embedder
         # hybrid score = alpha·dense + (1-alpha)·BM25 of the chunk (each min-max normalised), plus how
@@ -39,18 +43,39 @@ class Searcher:
         # about) and the share of the question's words in the chunk. Weights tuned on the dev, ward
         # and ALQAC sets (bench/).
         self.alpha, self.title_dense, self.title_lexical = alpha, title_dense, title_lexical
-        self.coverage = coverage
+        # "rank" mode adds: how much the chunk's section holds the kind of fact asked for (a time limit,
+        # a fee, the papers to bring…), and a penalty for the title words the question leaves
+        # unmatched, so that a plain question finds the plain procedure, not its variants.
+        self.coverage, self.kind, self.unmatched = coverage, kind, unmatched
         self.pool = pool
         row = {source: i for i, source in enumerate(index.documents)}
         self.doc_of = np.array([row[c.source] for c in index.chunks], dtype=np.int64)
         self.title_bm25 = BM25(terms(d["title"]) for d in index.documents.values())
         self.restorer = Restorer(f"{c.title}\n{c.section}\n{c.text}" for c in index.chunks)
         self.bm25 = BM25(chunk_terms(c) for c in index.chunks)
+        self.title_words = [sorted(set(words(d["title"])) - TITLE_FILLER) for d in index.documents.values()]
+        self._kinds = kinds
+        self._affinity: np.ndarray | None = None
+
+    def affinity(self) -> np.ndarray:
+        """chunks × kinds of fact (intents.NAMES): how much each chunk's section holds each kind.
+        Learned from this base's own sections unless ``kinds`` were given."""
+        if self._affinity is None:
+            bodies: dict[tuple[str, str], list[str]] = {}
+            for c in self.index.chunks:
+                bodies.setdefault((c.source, c.section), []).append(c.text)
+            sections = [(src, sec, "\n".join(texts)) for (src, sec), texts in bodies.items()]
+            scorer = intents.KindScorer(self._kinds or intents.SectionKinds().learn(sections))
+            per_section = {(src, sec): scorer.affinity(sec, body) for src, sec, body in sections}
+            self._affinity = (np.stack([per_section[(c.source, c.section)] for c in self.index.chunks])
+                              if self.index.chunks else np.zeros((0, len(intents.NAMES)), np.float32))
+        return self._affinity
 
     def __len__(self) -> int:
         return len(self.index.chunks)
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
+    def search(self, query: str, k: int = 10, mode: str = "rank", only: str | None = None) -> list[Hit]:
+        """The ``k`` best chunks for ``query``; with ``only``, among that document's chunks."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         query = clean(query)
@@ -68,6 +93,9 @@ class Searcher:
         if lexical is not None:
             top = np.argpartition(-lexical, pool - 1)[:pool] if pool < n else np.arange(n)
             candidates.update(int(i) for i in top if lexical[i] > 0)
+        if only is not None:
+            lo, hi = self.index.documents[only]["chunks"] if only in self.index.documents else (0, 0)
+            candidates = set(range(lo, hi))
         if not candidates:
             return []
         ids = np.fromiter(candidates, dtype=np.int64)
@@ -76,7 +104,7 @@ class Searcher:
             score = dense
         elif mode == "bm25":
             score = lexical[ids]
-        else:
+        else:  # hybrid and rank
             score = self.alpha * _minmax(dense) + (1 - self.alpha) * _minmax(lexical[ids])
             if len(self.index.titles):
                 titles = (self.title_dense * _minmax(self.index.titles @ qvec)
@@ -88,10 +116,28 @@ class Searcher:
         for term, weight in weights.items():
             cover += weight * np.isin(ids, self.bm25.docs_with(term), assume_unique=True)
         cover /= total
-        if mode == "hybrid":
+        if mode in ("hybrid", "rank"):
             score = score + self.coverage * cover
+        if mode == "rank":
+            score = score + self._rank_features(query, ids)
         order = np.argsort(-score, kind="stable")[:k]
         return [Hit(self.index.chunks[int(ids[j])], float(score[j]), float(dense[j]), float(cover[j])) for j in order]
+
+    def _rank_features(self, query: str, ids: np.ndarray) -> np.ndarray:
+        extra = np.zeros(len(ids), np.float32)
+        wanted = [intents.NAMES.index(k) for k in intents.asked(query)]
+        if wanted and self.kind:
+            extra += self.kind * self.affinity()[ids][:, wanted].max(axis=1)
+        if self.unmatched:
+            qwords = set(words(query))
+            docs = self.doc_of[ids]
+            missing = {}
+            for d in set(docs.tolist()):
+                title = self.title_words[d]
+                total = sum(self.title_bm25.idf(w) for w in title) or 1.0
+                missing[d] = sum(self.title_bm25.idf(w) for w in title if w not in qwords) / total
+            extra -= self.unmatched * np.array([missing[d] for d in docs.tolist()], np.float32)
+        return extra
 
     def novelty(self, query: str) -> float:
         """Share of the question's word pairs (function words aside) that the knowledge base never uses.

@@ -103,6 +103,13 @@ def m003_delivery(db: sqlite_utils.Database) -> None:
     db["meta"].insert({"key": "schema", "value": "3"}, replace=True)
 
 
+@migrations()
+def m004_clarify(db: sqlite_utils.Database) -> None:
+    """The procedures an answer offered to choose from ("Bạn đang hỏi thủ tục nào?"), as JSON."""
+    db["questions"].add_column("clarify", str)
+    db["meta"].insert({"key": "schema", "value": "4"}, replace=True)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply pending migrations. Databases made before ``Migrations`` recorded theirs in ``_migrations``."""
     if "_migrations" in db.table_names() and "_sqlite_migrations" not in db.table_names():

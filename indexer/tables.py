@@ -1,0 +1,64 @@
+"""Read back tables that were flattened into one string.
+
+The national portal (and documents copied from it) glue the channel / time limit / fee table into a
+single run of text without separators:
+
+    Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp15 Ngày làm việcLệ phí: 8.000 đồngDịch vụ bưu chính…
+
+``unflatten`` turns such a string into one line per channel, so the answer can show the row an
+officer asks about ("Trực tiếp: 15 Ngày làm việc; Lệ phí: 8.000 đồng"), and states once what every
+row repeats.
+"""
+
+from __future__ import annotations
+
+import re
+
+CHANNELS = ("Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính")
+_HEADER = re.compile(r"Hình thức nộp\s*Thời gian\s*Phí,\s*lệ phí\s*(?:Mô tả)?\s*")
+# A row starts with a channel name, glued to what follows: a number, or the fee when no time is given.
+_ROW = re.compile(r"(?P<channel>" + "|".join(CHANNELS) + r")(?=\s*(?:\d|Không|Trong|Miễn|Lệ phí|Phí|Theo))")
+_TIME = re.compile(r"\s*(?P<time>\d+(?:[.,]\d+)?(?:\s*(?:Ngày làm việc|Ngày|Giờ làm việc|Giờ|Tháng|Năm))?"
+                   r"|Trong ngày|Không quy định)(?!\s*(?:VNĐ|Đồng|đồng|đ/))", re.IGNORECASE)
+_MONEY = r"[\d.,]+\s*(?:VNĐ|(?:Việt Nam\s*)?Đồng)"
+_FEE = re.compile(r"\s*(?P<fee>Miễn phí|Không có thông tin|Không phải trả[^(]*?(?=\(|$)|"
+                  rf"(?:Lệ phí|Phí)\s*:?\s*(?:{_MONEY})?|{_MONEY})", re.IGNORECASE)
+EMPTY = "Không có thông tin"
+
+
+def unflatten(text: str) -> list[str] | None:
+    """Lines of a flattened channel table in ``text``, or None when ``text`` holds none."""
+    header = _HEADER.search(text)
+    if header is None:
+        return None
+    body = text[header.end():]
+    starts = list(_ROW.finditer(body))
+    if not starts or starts[0].start() > 0:
+        return None
+    rows = []
+    for m, nxt in zip(starts, starts[1:] + [None]):
+        rest = body[m.end(): nxt.start() if nxt else len(body)]
+        time = _TIME.match(rest)
+        rest = rest[time.end():] if time else rest
+        fee = _FEE.match(rest)
+        rest = rest[fee.end():] if fee else rest
+        rows.append((m["channel"], time["time"].strip() if time else "", fee["fee"].strip() if fee else "",
+                     _unwrap(rest)))
+    lines = [text[: header.start()].strip()] if text[: header.start()].strip() else []
+    notes = {note for *_, note in rows}
+    shared = notes.pop() if len(notes) == 1 else ""
+    for channel, time, fee, note in rows:
+        cells = [f"thời hạn {time}" if time else "", f"phí, lệ phí: {fee}" if fee and fee != EMPTY else "",
+                 "" if shared else note]
+        lines.append(f"{channel}: " + "; ".join(c for c in cells if c))
+    if shared and shared != EMPTY:
+        lines.append(f"Ghi chú (mọi hình thức nộp): {shared}")
+    return lines
+
+
+def _unwrap(note: str) -> str:
+    """'(Theo quy định …)' -> 'Theo quy định …'; a note of only 'Không có thông tin' is empty."""
+    note = note.strip()
+    while note.startswith("(") and note.endswith(")"):
+        note = note[1:-1].strip()
+    return "" if note in ("", EMPTY) else note
