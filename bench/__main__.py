@@ -47,6 +47,8 @@ def main() -> None:
     dev_items = load_items(ROOT / "bench" / "data" / "devset.jsonl")
     dev_searcher, dev_report = quality.index_and_searcher(ROOT / "knowledge", WORK / "dev" / "data", embedder)
     result["dev"] = {"index": dev_report, **quality.by_mode(dev_searcher, dev_items, split_folded=True)}
+    log("sample base, section level, with the independent question set (dev / test)")
+    result["sample"] = quality.split_report(dev_searcher, load_items(ROOT / "bench" / "data" / "sample_questions.jsonl"))
 
     corpus = corpora.shared_corpus()
     ward_searcher = None
@@ -60,6 +62,12 @@ def main() -> None:
         result["ward"] = {"documents": len(paths), "index": report,
                           "with_diacritics": quality.by_mode(ward_searcher, items),
                           "without_diacritics": quality.by_mode(ward_searcher, folded)}
+        log("desk base (the portal's procedures a ward desk handles) with the independent question set")
+        kb = WORK / "desk" / "kb"
+        paths = corpora.build_ward_kb(corpus, kb, desk=True)
+        searcher, report = quality.index_and_searcher(kb, WORK / "desk" / "data", embedder, log=log)
+        result["desk"] = {"documents": len(paths), "index": report,
+                          **quality.split_report(searcher, corpora.desk_questions(corpus))}
         log("ALQAC 2023")
         kb = WORK / "alqac" / "kb"
         paths = corpora.build_alqac_kb(corpus, kb)

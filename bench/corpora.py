@@ -22,6 +22,8 @@ from typing import Any
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 QUESTIONS = Path(__file__).resolve().parent / "data" / "ward_questions.jsonl"
+# Written independently of the ranking code, for the desk base; split into dev (tuned on) and test.
+DESK_QUESTIONS = Path(__file__).resolve().parent / "data" / "desk_questions.jsonl"
 
 TTHC_FILE = "tthc-dichvucong.jsonl"
 ALQAC_DIR = "alqac2023"
@@ -173,6 +175,21 @@ def ward_questions(corpus: Path, questions_file: Path = QUESTIONS) -> list[dict[
                     "source": [ward_path(c) for c in [code, *twins]],
                 }
             )
+    return items
+
+
+def desk_questions(corpus: Path, questions_file: Path = DESK_QUESTIONS) -> list[dict[str, Any]]:
+    """Eval items {"id", "question", "source" (None: off-topic), "split", "kind", "fact"?} for the desk base."""
+    codes = {r["ma_thu_tuc"] for r in desk_records(corpus)}
+    items = []
+    for number, line in enumerate(questions_file.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        code = row["ma_thu_tuc"]
+        if code is not None and code not in codes:
+            raise ValueError(f"{questions_file.name}:{number}: {code} is not a desk procedure")
+        items.append({**row, "question": nfc(row["question"]), "source": ward_path(code) if code else None})
     return items
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import intents
 from .documents import Chunk, Hit
 from .search import TITLE_FILLER, Searcher
 from .text import clean, words
@@ -100,8 +101,8 @@ def related_procedures(a: str, b: str) -> bool:
 
 
 def siblings(hits: list[Hit], margin: float = CLARIFY_MARGIN, limit: int = MAX_CHOICES) -> list[Hit]:
-    """The best document and its siblings scoring close to it (the first hit of each), when there
-    are at least two; else []."""
+    """The best document and its siblings among the next documents (the first hit of each), when
+    there are any; else []."""
     firsts: list[Hit] = []
     for h in hits:
         if all(f.chunk.source != h.chunk.source for f in firsts):
@@ -111,8 +112,11 @@ def siblings(hits: list[Hit], margin: float = CLARIFY_MARGIN, limit: int = MAX_C
     if not firsts:
         return []
     best = firsts[0]
-    close = [best] + [h for h in firsts[1:] if best.score - h.score <= margin
-                      and related_procedures(best.chunk.title, h.chunk.title)]
+    plain = title_words(best.chunk.title)
+    # a variant of the best is offered whatever its score (the question did not name what sets it
+    # apart); a broader sibling only when it scores close
+    close = [best] + [h for h in firsts[1:] if related_procedures(best.chunk.title, h.chunk.title)
+                      and (plain < title_words(h.chunk.title) or best.score - h.score <= margin)]
     return close[:limit] if len(close) > 1 else []
 
 
@@ -132,7 +136,10 @@ def trim(text: str, question: str, max_chars: int = MAX_CHARS) -> str:
         return text
     q = set(words(question))
     pieces = [p for line in text.split("\n") for p in _sentences(line, max_chars)]
-    scores = [len(q & set(words(p))) for p in pieces]
+    labels = [lab for kind in intents.asked(question) for lab in intents.KINDS[kind][1]]
+    channel = asked_channel(question)
+    scores = [len(q & set(words(p))) + 2 * any(intents.mentions(p, lab) for lab in labels)
+              + 3 * (channel is not None and p.startswith(channel)) for p in pieces]
     start = max(range(len(pieces)), key=lambda i: (scores[i], -i))
     end, size = start, len(pieces[start])
     while end + 1 < len(pieces) and size + len(pieces[end + 1]) + 1 <= max_chars:
@@ -143,6 +150,18 @@ def trim(text: str, question: str, max_chars: int = MAX_CHARS) -> str:
         size += len(pieces[start]) + 1
     out = "\n".join(pieces[start : end + 1])
     return ("… " if start > 0 else "") + out + (" …" if end + 1 < len(pieces) else "")
+
+
+# How officers name the submission channels of the portal's tables (tables.CHANNELS).
+_CHANNEL_WORDS = {"Trực tuyến": ("truc tuyen", "online", "qua mang", "vneid", "dich vu cong", "tren mang"),
+                  "Dịch vụ bưu chính": ("buu chinh", "buu dien", "gui qua buu"),
+                  "Trực tiếp": ("truc tiep", "den nop", "ra phuong", "tai bo phan")}
+
+
+def asked_channel(question: str) -> str | None:
+    """The channel a question names ("nộp online" -> "Trực tuyến"), if exactly one."""
+    found = [ch for ch, cues in _CHANNEL_WORDS.items() if any(intents.mentions(question, c) for c in cues)]
+    return found[0] if len(found) == 1 else None
 
 
 def _sentences(line: str, max_chars: int) -> list[str]:

@@ -48,13 +48,14 @@ def rank_of(item: dict, hits: list[Hit]) -> int | None:
     """1-based rank among distinct documents (or distinct sections when one is asked for)."""
     sources = item["source"] if isinstance(item["source"], list) else [item["source"]]
     wanted = item.get("section")
+    sections = [wanted, *item.get("also", [])] if wanted else []
     seen: set = set()
     for h in hits:
         key = (h.chunk.source, h.chunk.section) if wanted else h.chunk.source
         if key in seen:
             continue
         seen.add(key)
-        if h.chunk.source in sources and (not wanted or section_matches(wanted, h.chunk.section)):
+        if h.chunk.source in sources and (not wanted or any(section_matches(w, h.chunk.section) for w in sections)):
             return len(seen)
     return None
 
@@ -64,7 +65,7 @@ def hit_json(h: Hit) -> dict:
     return {"source": c.source, "title": c.title, "section": c.section, "text": c.text, "score": round(h.score, 4)}
 
 
-def evaluate(items: list[dict], searcher: Searcher, k: int = 10, mode: str = "hybrid",
+def evaluate(items: list[dict], searcher: Searcher, k: int = 10, mode: str = "rank",
              thresholds: Thresholds = Thresholds()) -> dict:
     on, off, questions = [], [], []
     for item in items:
@@ -83,7 +84,7 @@ def evaluate(items: list[dict], searcher: Searcher, k: int = 10, mode: str = "hy
     for kk in KS:
         out[f"recall@{kk}"] = round(sum(1 for r, _ in on if r and r <= kk) / n, 4) if n else None
     out["mrr@10"] = round(sum(1 / r for r, _ in on if r and r <= 10) / n, 4) if n else None
-    if mode == "hybrid":
+    if mode in ("hybrid", "rank"):
         out["answered_on_topic"] = round(sum(a for _, a in on) / n, 4) if n else None
         out["off_topic"] = len(off)
         out["refused_off_topic"] = round(sum(not a for a in off) / len(off), 4) if off else None

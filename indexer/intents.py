@@ -59,6 +59,11 @@ def _has(text: str, phrase: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
 
 
+def mentions(text: str, phrase: str) -> bool:
+    """Whether folded ``text`` has the folded ``phrase`` as whole words."""
+    return _has(" ".join(words(text)), phrase)
+
+
 def asked(question: str) -> list[str]:
     """Kinds of fact the question asks for, in KINDS order ("giấy tờ gì, mất bao lâu" -> both)."""
     q = " ".join(words(question))

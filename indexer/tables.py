@@ -48,7 +48,9 @@ def unflatten(text: str) -> list[str] | None:
     notes = {note for *_, note in rows}
     shared = notes.pop() if len(notes) == 1 else ""
     for channel, time, fee, note in rows:
-        cells = [f"thời hạn {time}" if time else "", f"phí, lệ phí: {fee}" if fee and fee != EMPTY else "",
+        fee = re.sub(r"\s+:\s*", ": ", fee)
+        fee = fee if re.match(r"(Lệ phí|Phí)\b", fee) else f"phí, lệ phí: {fee}" if fee and fee != EMPTY else ""
+        cells = [f"thời hạn {time}" if time else "", fee,
                  "" if shared else note]
         lines.append(f"{channel}: " + "; ".join(c for c in cells if c))
     if shared and shared != EMPTY:

@@ -26,6 +26,7 @@ def chat_knowledge(base: Path) -> Path:
     shutil.copytree(FIXTURES / "kb", knowledge)
     make_docx(knowledge / "quy-trinh" / "qt-05-xem-xet-lanh-dao.docx")
     (knowledge / "hd-01-bieu-mau.md").write_text(LONG_DOC, encoding="utf-8")
+    shutil.copytree(FIXTURES / "family", knowledge / "ho-tich")  # a plain procedure and two variants
     return knowledge
 
 

@@ -65,7 +65,7 @@ def index(settings: Settings, as_json: bool) -> None:
 @cli.command()
 @click.argument("query")
 @click.option("--top-k", "-k", default=5, show_default=True, type=click.IntRange(1, 100))
-@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
+@click.option("--mode", type=click.Choice(["rank", "hybrid", "dense", "bm25"]), default="rank", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def search(settings: Settings, query: str, top_k: int, mode: str, as_json: bool) -> None:
@@ -113,13 +113,14 @@ def ask(settings: Settings, question: str, as_json: bool) -> None:
         "answer": a.passage if a and a.answered else reply.text,
         "citations": [asdict(a.citation)] + [asdict(r) for r in a.related] if a and a.answered else [],
         "suggestions": [asdict(s) for s in a.suggestions] if a else [],
+        "clarify": [{"source": c.source, "title": c.title} for c in a.clarify] if a else [],
     })
 
 
 @cli.command(name="eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--top-k", "-k", default=10, show_default=True, type=click.IntRange(1, 100))
-@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
+@click.option("--mode", type=click.Choice(["rank", "hybrid", "dense", "bm25"]), default="rank", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def evaluate(settings: Settings, file: Path, top_k: int, mode: str, as_json: bool) -> None:

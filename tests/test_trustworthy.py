@@ -1,0 +1,141 @@
+"""The right section and the right sibling first, or a question back: "Bạn đang hỏi thủ tục nào?"."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot import messages as m
+from chat_fixtures import say, tg, zalo
+from conftest import FIXTURES
+from indexer import intents
+from indexer.answer import trim
+from indexer.readers import read
+from indexer.structure import chunk_document
+
+ROOT = Path(__file__).resolve().parents[1]
+TG = tg("501", "An")
+ZALO = zalo("z-9", "Bình")
+PLAIN = "đăng ký khai sinh cho cháu cần giấy tờ gì"
+
+
+def link(core, sender, staff_id="CB001"):
+    code, _ = core.store.create_code(staff_id)
+    assert core.text(sender, f"/start {code}").linked
+
+
+def sections_of(folder: Path) -> list[tuple[str, str, str]]:
+    out: dict[tuple[str, str], list[str]] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.suffix in (".md", ".txt", ".html", ".docx", ".pdf"):
+            for c in chunk_document(read(path), str(path)):
+                out.setdefault((c.source, c.section), []).append(c.text)
+    return [(src, sec, "\n".join(t)) for (src, sec), t in out.items()]
+
+
+def test_flattened_portal_table_is_read_back_into_rows():
+    chunks = chunk_document(read(FIXTURES / "portal" / "9.000001.md"), "9.000001.md")
+    table = next(c for c in chunks if c.section == "Cách thức thực hiện")
+    assert table.text.split("\n") == [
+        "Trực tiếp: thời hạn 3 Ngày làm việc; Lệ phí: 5.000 Đồng",
+        "Trực tuyến: thời hạn 2 Ngày làm việc; phí, lệ phí: Miễn phí",
+        "Dịch vụ bưu chính: thời hạn 3 Ngày làm việc; Lệ phí: 5.000 Đồng",
+        "Ghi chú (mọi hình thức nộp): Miễn lệ phí cho người thuộc hộ nghèo",
+    ]
+    # the short answer shows the row of the channel asked about first
+    assert trim(table.text, "nộp online thì mấy ngày", max_chars=70).startswith("… Trực tuyến: thời hạn 2")
+
+
+def test_kinds_learned_on_the_sample_base_hold_on_a_portal_document():
+    learned = intents.SectionKinds().learn(sections_of(ROOT / "knowledge"))
+    scorer = intents.KindScorer(learned)
+    portal = {sec: scorer.affinity(sec, body) for _, sec, body in sections_of(FIXTURES / "portal")}
+    column = {k: i for i, k in enumerate(intents.NAMES)}
+    # nobody labelled "Cách thức thực hiện" as holding time limits and fees: its body says so
+    for kind in ("time", "fee"):
+        best = max(portal, key=lambda sec: portal[sec][column[kind]])
+        assert best == "Cách thức thực hiện", kind
+    assert max(portal, key=lambda sec: portal[sec][column["documents"]]) == "Thành phần hồ sơ"
+    assert intents.asked("dang ky ket hon mat bao lau, le phi bao nhieu") == ["time", "fee"]
+
+
+def test_plain_question_finds_the_plain_procedure_and_offers_the_variants(core):
+    searcher = core.knowledge.searcher
+    from indexer.answer import answer
+
+    a = answer(PLAIN, searcher)
+    assert a.answered and a.citation.source == "ho-tich/ks-01-dang-ky-khai-sinh.md"
+    assert a.citation.section == "Thành phần hồ sơ"
+    assert [c.source for c in a.clarify][0] == a.citation.source and len(a.clarify) >= 2
+    assert {c.source for c in a.clarify} <= {f"ho-tich/{p.name}" for p in (FIXTURES / "family").iterdir()}
+
+
+@pytest.mark.parametrize("question, source, section", [
+    ("khai sinh lưu động cho cụ già không đi lại được thì mấy ngày có giấy", "ks-02-dang-ky-khai-sinh-luu-dong.md",
+     "Thời hạn giải quyết"),
+    ("khai sinh cho con có yếu tố nước ngoài, bố là người Hàn Quốc, lệ phí bao nhiêu",
+     "ks-03-dang-ky-khai-sinh-nuoc-ngoai.md", "Lệ phí"),
+])
+def test_a_question_naming_the_variant_gets_the_variant(core, question, source, section):
+    from indexer.answer import answer
+
+    a = answer(question, core.knowledge.searcher)
+    assert a.answered and a.citation.source == f"ho-tich/{source}" and a.citation.section == section
+
+
+def test_clarify_by_number_on_zalo_answers_the_original_question_from_the_chosen_procedure(core):
+    link(core, ZALO, "CB002")
+    first = say(core, ZALO, PLAIN)[0]
+    assert m.CLARIFY in first.text and "📄 Nguồn: Thủ tục đăng ký khai sinh (TTHC-HT-01" in first.text
+    assert first.buttons == [] and "Gõ số 1–" in first.text
+    chosen = first.answer.clarify[1]
+    picked = say(core, ZALO, "2")[0]
+    assert picked.answer.citation.source == chosen.source
+    assert picked.answer.citation.section == "Thành phần hồ sơ"  # the original question, the chosen procedure
+    assert f"📄 Nguồn: {chosen.title}" in picked.text and not picked.answer.clarify
+
+
+def test_clarify_on_the_console_chat_is_numbered(core):
+    from bot.replies import Sender
+    from bot.transports.console import CAPS
+
+    console = Sender("console", "cli", "cli", "", CAPS)
+    reply = core.text(console, PLAIN)
+    assert m.CLARIFY in reply.text and "\n1. Thủ tục đăng ký khai sinh (TTHC-HT-01, lần ban hành 01) (đang trả lời)" in reply.text
+    assert core.text(console, "3").answer.citation.source == reply.answer.clarify[2].source
+
+
+def test_a_number_after_an_answer_in_the_middle_of_a_quiz_means_the_answer(core):
+    link(core, ZALO, "CB002")
+    quiz = say(core, ZALO, "/quiz")
+    assert any(r.quiz for r in quiz)
+    reply = say(core, ZALO, "thời hạn xử lý phản ánh kiến nghị")[0]
+    assert m.QUIZ_STILL_OPEN in reply.text and "Gõ 1 để xem toàn văn mục" in reply.text
+    full = say(core, ZALO, "1")[0]
+    assert full.text.startswith("📖")  # the full section, not answer A of the quiz
+    attempt = core.quizzes.qs.active_attempt("CB002")
+    assert core.quizzes.qs.next_position(attempt["id"]) == 0  # nothing recorded for the quiz
+    assert say(core, ZALO, "A")[0].text != full.text  # a letter still answers the quiz
+    assert core.quizzes.qs.next_position(attempt["id"]) == 1
+
+
+def test_clarify_buttons_on_telegram_through_the_bot_api(core):
+    from fake_bot_api import FakeTelegram
+    from test_telegram import buttons, run, wait
+
+    link(core, TG)
+    with FakeTelegram() as fake:
+        async def scenario():
+            fake.push(fake.message(501, PLAIN))
+            sent = await wait(fake, 1)
+            shown = buttons(sent[-1])
+            picks = [b for b in shown if b["callback_data"].startswith("pick:")]
+            assert len(picks) >= 2 and picks[0]["text"] == "Đăng ký khai sinh"
+            fake.push(fake.callback(501, picks[1]["callback_data"]))
+            await wait(fake, 2)
+
+        run(core, fake, scenario)
+        first, second = fake.sent()[:2]
+    assert "<b>Bạn đang hỏi thủ tục nào?</b>" in first["text"] and "📄 Nguồn: <i>Thủ tục đăng ký khai sinh" in first["text"]
+    assert "📄 Nguồn: <i>Thủ tục đăng ký khai sinh " in second["text"] and "Thành phần hồ sơ" in second["text"]
+    assert "TTHC-HT-01" not in second["text"]
