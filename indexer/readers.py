@@ -14,7 +14,7 @@ from time import monotonic
 
 from .documents import Block, RawDocument
 from .errors import DocumentError
-from .tables import unflatten
+from .tables import read_back
 from .text import clean, fold
 
 SUFFIXES = (".md", ".markdown", ".txt", ".docx", ".pdf", ".html", ".htm")
@@ -112,18 +112,12 @@ def read(path: Path, limits: Limits = LIMITS) -> RawDocument:
     except Exception as e:  # third-party parsers raise anything on corrupt input
         raise DocumentError(f"cannot read: {type(e).__name__}: {_short(str(e), 300)}") from None
     _take_meta_lines(doc)
-    doc.blocks = [row for block in doc.blocks for row in _read_back_tables(block)]
+    doc.blocks = [row for block in doc.blocks for row in read_back(block)]
     if not any(b.text for b in doc.blocks):
         raise DocumentError("no text found (empty file, or a scanned PDF without a text layer)")
     doc.title = _short(doc.title or _guess_title(doc.blocks) or path.stem, MAX_TITLE)
     doc.meta = {key: _short(value, MAX_META) for key, value in doc.meta.items()}
     return doc
-
-
-def _read_back_tables(block: Block) -> list[Block]:
-    """A table flattened into one paragraph (as the national portal publishes them) becomes its rows."""
-    lines = unflatten(block.text) if block.kind == "para" else None
-    return [Block("row", line) for line in lines] if lines else [block]
 
 
 def _short(text: str, limit: int) -> str:  # one line of at most ``limit`` characters

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from .documents import Block
+
 CHANNELS = ("Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính")
 _HEADER = re.compile(r"Hình thức nộp\s*Thời gian\s*Phí,\s*lệ phí\s*(?:Mô tả)?\s*")
 # A row starts with a channel name, glued to what follows: a number, or the fee when no time is given.
@@ -24,6 +26,12 @@ _MONEY = r"[\d.,]+\s*(?:VNĐ|(?:Việt Nam\s*)?Đồng)"
 _FEE = re.compile(r"\s*(?P<fee>Miễn phí|Không có thông tin|Không phải trả[^(]*?(?=\(|$)|"
                   rf"(?:Lệ phí|Phí)\s*:?\s*(?:{_MONEY})?|{_MONEY})", re.IGNORECASE)
 EMPTY = "Không có thông tin"
+
+
+def read_back(block: Block) -> list[Block]:
+    """A table flattened into one paragraph becomes its rows; any other block stays as it is."""
+    lines = unflatten(block.text) if block.kind == "para" else None
+    return [Block("row", line) for line in lines] if lines else [block]
 
 
 def unflatten(text: str) -> list[str] | None:

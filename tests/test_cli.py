@@ -51,7 +51,8 @@ def test_search_json_contract(indexed):
 
 def test_ask_json_contract_answered_and_not(indexed):
     out = json.loads(indexed("ask", "ai phê duyệt hủy hồ sơ", "--json").stdout)
-    assert set(out) == {"question", "answered", "answer", "citations", "suggestions"}
+    assert set(out) == {"question", "answered", "answer", "citations", "suggestions", "clarify"}
+    assert out["clarify"] == []
     assert out["answered"] is True
     assert out["citations"][0]["code"] == "QT-02" and out["citations"][0]["revision"] == "02"
     assert set(out["citations"][0]) == {"source", "title", "section", "code", "revision"}
