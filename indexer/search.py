@@ -34,7 +34,7 @@ class Searcher:
     """Answers ``search(query)`` from an index and the embedder that built it."""
 
     def __init__(self, index: IndexData, embedder: Embedder, alpha: float = 0.6, title_dense: float = 0.2,
-                 title_lexical: float = 0.1, coverage: float = 0.3, kind: float = 0.6, unmatched: float = 0.7,
+                 title_lexical: float = 0.1, coverage: float = 0.3, kind: float = 0.4, unmatched: float = 0.7,
                  pool: int = 100, kinds: intents.SectionKinds | None = None) -> None:
         self.index = index
         self.embedder = embedder
@@ -129,15 +129,20 @@ class Searcher:
         if wanted and self.kind:
             extra += self.kind * self.affinity()[ids][:, wanted].max(axis=1)
         if self.unmatched:
-            qwords = set(words(query))
-            docs = self.doc_of[ids]
-            missing = {}
-            for d in set(docs.tolist()):
-                title = self.title_words[d]
-                total = sum(self.title_bm25.idf(w) for w in title) or 1.0
-                missing[d] = sum(self.title_bm25.idf(w) for w in title if w not in qwords) / total
-            extra -= self.unmatched * np.array([missing[d] for d in docs.tolist()], np.float32)
+            extra -= self.unmatched * self._unmatched_qualifiers(set(words(query)), self.doc_of[ids])
         return extra
+
+    def _unmatched_qualifiers(self, qwords: set[str], docs: np.ndarray) -> np.ndarray:
+        """Per candidate, the IDF share of its title's qualifying words (those a sibling's title among
+        the candidates lacks: "lưu động" against "Đăng ký khai sinh") that the question leaves unmatched.
+        A document with no such sibling here loses nothing."""
+        titles = {d: set(self.title_words[d]) for d in set(docs.tolist())}
+        share = {}
+        for d, title in titles.items():
+            extra = set().union(*(title - other for o, other in titles.items() if o != d and 2 <= len(other) and other < title))
+            missing = sum(self.title_bm25.idf(w) for w in extra if w not in qwords)
+            share[d] = missing / (sum(self.title_bm25.idf(w) for w in title) or 1.0)
+        return np.array([share[d] for d in docs.tolist()], np.float32)
 
     def novelty(self, query: str) -> float:
         """Share of the question's word pairs (function words aside) that the knowledge base never uses.
