@@ -47,8 +47,10 @@ def main() -> None:
     dev_items = load_items(ROOT / "bench" / "data" / "devset.jsonl")
     dev_searcher, dev_report = quality.index_and_searcher(ROOT / "knowledge", WORK / "dev" / "data", embedder)
     result["dev"] = {"index": dev_report, **quality.by_mode(dev_searcher, dev_items, split_folded=True)}
-    log("sample base, section level, with the independent question set (dev / test)")
-    result["sample"] = quality.split_report(dev_searcher, load_items(ROOT / "bench" / "data" / "sample_questions.jsonl"))
+    sample = ROOT / "bench" / "data" / "sample_questions.jsonl"
+    if sample.is_file():
+        log("sample base, section level, with the independent question set (dev / test)")
+        result["sample"] = quality.split_report(dev_searcher, load_items(sample))
 
     corpus = corpora.shared_corpus()
     ward_searcher = None
