@@ -49,8 +49,8 @@ class Answers:
 
     def quiz_waiting(self, officer: Officer) -> str | None:
         """When the officer's running quiz last showed them a question (None when no quiz waits)."""
-        attempt = self.quizzes.qs.active_attempt(officer.staff_id) if officer.staff_id else None
         qs = self.quizzes.qs
+        attempt = qs.active_attempt(officer.staff_id) if officer.staff_id else None
         item = qs.item(attempt["id"], qs.next_position(attempt["id"])) if attempt else None
         return item["sent_at"] if item else None
 
