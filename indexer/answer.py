@@ -75,9 +75,13 @@ def answer(question: str, searcher: Searcher, thresholds: Thresholds = Threshold
 def answer_from_hits(question: str, hits: list[Hit], thresholds: Thresholds = Thresholds(),
                      novelty: float = 0.0) -> Answer:
     sections = distinct_sections(hits)
-    if not sections or not thresholds.reliable(sections[0], novelty):
+    # how sure we are that the best document is what was asked about: its best-matching passage
+    # (the passage shown may be its section that holds the asked fact, less like the question)
+    confidence = max((thresholds.confidence(h, novelty) for h in hits if h.chunk.source == hits[0].chunk.source),
+                     default=0.0)
+    if not sections or confidence < thresholds.min_confidence:
         return Answer(question, False, suggestions=[Citation.of(h.chunk) for h in sections[:3]],
-                      confidence=thresholds.confidence(sections[0], novelty) if sections else 0.0)
+                      confidence=confidence)
     best = sections[0]
     choices = siblings(hits)
     if choices:
@@ -85,7 +89,7 @@ def answer_from_hits(question: str, hits: list[Hit], thresholds: Thresholds = Th
     else:
         related = [Citation.of(h.chunk) for h in sections[1:] if thresholds.reliable(h, novelty)][:3]
     return Answer(question, True, trim(best.chunk.text, question), Citation.of(best.chunk), related, [],
-                  thresholds.confidence(best, novelty), [Citation.of(h.chunk) for h in choices])
+                  confidence, [Citation.of(h.chunk) for h in choices])
 
 
 def title_words(title: str) -> frozenset[str]:

@@ -165,3 +165,12 @@ class KindScorer:
             elif any(_has(folded, lab) for lab in labels):  # "thời hạn …", "lệ phí: …" in the body
                 out[i] = max(out[i], self.mention)
         return out
+
+
+def labelled(body: str) -> np.ndarray:
+    """Per kind in NAMES, whether a section's body labels a value with that kind, as a table row read
+    back does ("Trực tiếp: thời hạn: 3 Ngày làm việc; Lệ phí: 5.000 Đồng") -- which a passing mention
+    ("nộp lệ phí nếu có") does not."""
+    punctuated = fold(body)
+    return np.array([any(re.search(rf"(?<!\w){re.escape(lab)}\s*:", punctuated) for lab in labels)
+                     for _, labels in KINDS.values()])

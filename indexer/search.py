@@ -35,7 +35,7 @@ class Searcher:
 
     def __init__(self, index: IndexData, embedder: Embedder, alpha: float = 0.6, title_dense: float = 0.2,
                  title_lexical: float = 0.1, coverage: float = 0.3, kind: float = 0.4, unmatched: float = 0.7,
-                 pool: int = 100, kinds: intents.SectionKinds | None = None) -> None:
+                 promote: float = 0.1, pool: int = 100, kinds: intents.SectionKinds | None = None) -> None:
         self.index = index
         self.embedder = embedder
         # hybrid score = alpha·dense + (1-alpha)·BM25 of the chunk (each min-max normalised), plus how
@@ -47,6 +47,10 @@ class Searcher:
         # a fee, the papers to bring…), and a penalty for the title words the question leaves
         # unmatched, so that a plain question finds the plain procedure, not its variants.
         self.coverage, self.kind, self.unmatched = coverage, kind, unmatched
+        # and, when the best chunk's section does not hold the kind of fact asked for, a section of the
+        # same document that labels a value with it ("Lệ phí: …", a table read back) scoring within
+        # ``promote`` of it comes first: the document is right, the passage was not.
+        self.promote = promote
         self.pool = pool
         row = {source: i for i, source in enumerate(index.documents)}
         self.doc_of = np.array([row[c.source] for c in index.chunks], dtype=np.int64)
@@ -56,10 +60,20 @@ class Searcher:
         self.title_words = [sorted(set(words(d["title"])) - TITLE_FILLER) for d in index.documents.values()]
         self._kinds = kinds
         self._affinity: np.ndarray | None = None
+        self._labelled: np.ndarray | None = None
 
     def affinity(self) -> np.ndarray:
         """chunks × kinds of fact (intents.NAMES): how much each chunk's section holds each kind.
         Learned from this base's own sections unless ``kinds`` were given."""
+        self._learn_kinds()
+        return self._affinity
+
+    def labelled(self) -> np.ndarray:
+        """chunks × kinds: whether each chunk's section labels a value with each kind (intents.labelled)."""
+        self._learn_kinds()
+        return self._labelled
+
+    def _learn_kinds(self) -> None:
         if self._affinity is None:
             bodies: dict[tuple[str, str], list[str]] = {}
             for c in self.index.chunks:
@@ -67,9 +81,11 @@ class Searcher:
             sections = [(src, sec, "\n".join(texts)) for (src, sec), texts in bodies.items()]
             scorer = intents.KindScorer(self._kinds or intents.SectionKinds().learn(sections))
             per_section = {(src, sec): scorer.affinity(sec, body) for src, sec, body in sections}
-            self._affinity = (np.stack([per_section[(c.source, c.section)] for c in self.index.chunks])
-                              if self.index.chunks else np.zeros((0, len(intents.NAMES)), np.float32))
-        return self._affinity
+            values = {(src, sec): intents.labelled(body) for src, sec, body in sections}
+            keys = [(c.source, c.section) for c in self.index.chunks]
+            shape = (0, len(intents.NAMES))
+            self._affinity = np.stack([per_section[k] for k in keys]) if keys else np.zeros(shape, np.float32)
+            self._labelled = np.stack([values[k] for k in keys]) if keys else np.zeros(shape, bool)
 
     def __len__(self) -> int:
         return len(self.index.chunks)
@@ -118,14 +134,29 @@ class Searcher:
         cover /= total
         if mode in ("hybrid", "rank"):
             score = score + self.coverage * cover
+        wanted = [intents.NAMES.index(kind) for kind in intents.asked(query)] if mode == "rank" else []
         if mode == "rank":
-            score = score + self._rank_features(query, ids)
+            score = score + self._rank_features(query, ids, wanted)
         order = np.argsort(-score, kind="stable")[:k]
+        if wanted and self.promote and len(order) > 1:
+            order = self._holding_section_first(order, ids, score, wanted)
         return [Hit(self.index.chunks[int(ids[j])], float(score[j]), float(dense[j]), float(cover[j])) for j in order]
 
-    def _rank_features(self, query: str, ids: np.ndarray) -> np.ndarray:
+    def _holding_section_first(self, order: np.ndarray, ids: np.ndarray, score: np.ndarray,
+                               wanted: list[int]) -> np.ndarray:
+        holds = self.labelled()[ids[order]][:, wanted].any(axis=1)
+        if holds[0] or self.affinity()[ids[order[0]], wanted].max() >= 1.0:
+            return order
+        doc = self.doc_of[ids[order[0]]]
+        for j in range(1, len(order)):
+            if score[order[0]] - score[order[j]] > self.promote:
+                break
+            if self.doc_of[ids[order[j]]] == doc and holds[j]:
+                return np.concatenate([order[j:j + 1], np.delete(order, j)])
+        return order
+
+    def _rank_features(self, query: str, ids: np.ndarray, wanted: list[int]) -> np.ndarray:
         extra = np.zeros(len(ids), np.float32)
-        wanted = [intents.NAMES.index(k) for k in intents.asked(query)]
         if wanted and self.kind:
             extra += self.kind * self.affinity()[ids][:, wanted].max(axis=1)
         if self.unmatched:

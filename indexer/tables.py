@@ -6,7 +6,7 @@ single run of text without separators:
     Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp15 Ngày làm việcLệ phí: 8.000 đồngDịch vụ bưu chính…
 
 ``unflatten`` turns such a string into one line per channel, so the answer can show the row an
-officer asks about ("Trực tiếp: 15 Ngày làm việc; Lệ phí: 8.000 đồng"), and states once what every
+officer asks about ("Trực tiếp: thời hạn: 15 Ngày làm việc; Lệ phí: 8.000 đồng"), and states once what every
 row repeats.
 """
 
@@ -58,7 +58,7 @@ def unflatten(text: str) -> list[str] | None:
     for channel, time, fee, note in rows:
         fee = re.sub(r"\s+:\s*", ": ", fee)
         fee = fee if re.match(r"(Lệ phí|Phí)\b", fee) else f"phí, lệ phí: {fee}" if fee and fee != EMPTY else ""
-        cells = [f"thời hạn {time}" if time else "", fee,
+        cells = [f"thời hạn: {time}" if time else "", fee,
                  "" if shared else note]
         lines.append(f"{channel}: " + "; ".join(c for c in cells if c))
     if shared and shared != EMPTY:

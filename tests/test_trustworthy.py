@@ -37,13 +37,20 @@ def test_flattened_portal_table_is_read_back_into_rows():
     chunks = chunk_document(read(FIXTURES / "portal" / "9.000001.md"), "9.000001.md")
     table = next(c for c in chunks if c.section == "Cách thức thực hiện")
     assert table.text.split("\n") == [
-        "Trực tiếp: thời hạn 3 Ngày làm việc; Lệ phí: 5.000 Đồng",
-        "Trực tuyến: thời hạn 2 Ngày làm việc; phí, lệ phí: Miễn phí",
-        "Dịch vụ bưu chính: thời hạn 3 Ngày làm việc; Lệ phí: 5.000 Đồng",
+        "Trực tiếp: thời hạn: 3 Ngày làm việc; Lệ phí: 5.000 Đồng",
+        "Trực tuyến: thời hạn: 2 Ngày làm việc; phí, lệ phí: Miễn phí",
+        "Dịch vụ bưu chính: thời hạn: 3 Ngày làm việc; Lệ phí: 5.000 Đồng",
         "Ghi chú (mọi hình thức nộp): Miễn lệ phí cho người thuộc hộ nghèo",
     ]
     # the short answer shows the row of the channel asked about first
-    assert trim(table.text, "nộp online thì mấy ngày", max_chars=70).startswith("… Trực tuyến: thời hạn 2")
+    assert trim(table.text, "nộp online thì mấy ngày", max_chars=70).startswith("… Trực tuyến: thời hạn: 2")
+
+
+def test_a_labelled_value_holds_its_kind_a_passing_mention_does_not():
+    column = {k: i for i, k in enumerate(intents.NAMES)}
+    row = intents.labelled("Trực tiếp: thời hạn: 3 Ngày làm việc; Lệ phí: 5.000 Đồng")
+    assert row[column["time"]] and row[column["fee"]] and not row[column["documents"]]
+    assert not intents.labelled("Người yêu cầu nộp lệ phí nếu thuộc trường hợp phải nộp lệ phí.").any()
 
 
 def test_kinds_learned_on_the_sample_base_hold_on_a_portal_document():
