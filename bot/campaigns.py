@@ -69,6 +69,44 @@ def create(store: Store, bank: Bank, name: str, topics: list[str], questions: in
     return {**qs.campaign(cid), "assigned": len(officers), "notifications": len(schedule) - 1}
 
 
+def remind_now(store: Store, cid: int) -> int:
+    """Queue a reminder, due now, for every assigned officer who has not finished; the bots deliver it."""
+    qs = QuizStore(store)
+    c = qs.campaign(cid)
+    if c is None or c["status"] != "open":
+        raise IsobotError("only an open campaign can send reminders")
+    todo = [r["staff_id"] for r in store.db["assignments"].rows_where("campaign_id = ?", [cid])
+            if not qs.finished_campaign(cid, r["staff_id"])]
+    with store.db.conn:
+        store.db["notifications"].insert_all([{"campaign_id": cid, "staff_id": s, "kind": "reminder",
+                                               "due_at": store.now()} for s in todo])
+    return len(todo)
+
+
+def report_data(store: Store, bank: Bank, name: str | None = None, unit: str | None = None,
+                year: int | None = None) -> tuple[dict, str]:
+    """The training report (one campaign or all, one unit or all, with a year's summary) and its title:
+    what `isobot report`, `/baocao` and the web console show."""
+    from quizzes import report as rep
+
+    qs = QuizStore(store)
+    questions = {q.id: {"question": q.question, "topic": q.topic} for q in bank.questions.values()}
+    campaigns = qs.campaigns()
+    if name:
+        campaigns = [c for c in campaigns if c["name"] == name]
+        if not campaigns:
+            raise IsobotError(f"no campaign named {name!r}")
+    if year:
+        campaigns = [c for c in campaigns if c["start_at"][:4] <= str(year) <= c["end_at"][:4]]
+    data = rep.campaign_report(*qs.report_rows([c["id"] for c in campaigns], unit), questions)
+    title = f"Báo cáo kết quả tìm hiểu ISO — {name or 'tất cả chiến dịch'}" + (f" — năm {year}" if year else "")
+    if year:
+        officers, assigned, attempts, by_id = qs.year_rows(year, unit)
+        data["year"] = year
+        data["year_summary"] = rep.year_summary(officers, assigned, attempts, by_id)
+    return data, title
+
+
 def deliveries(store: Store, quizzes, now: datetime | None = None) -> list[Delivery]:
     """What is due now and not yet delivered: start notices and reminders to assigned officers who
     have not finished (never after the campaign's end), the summary to HR. Each account's delivery

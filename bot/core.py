@@ -21,6 +21,7 @@ from .quizzing import Quizzes
 from .replies import (Attachment, Incoming, Outbox, Outgoing, QuizPrompt, Reply, Sender, incoming_json, incoming_of,
                       outgoing_json, outgoing_of)
 from .storage import Officer, Store
+from .storage.web import sign_in_link
 
 log = logging.getLogger("isobot.core")
 QUIET_SECONDS = 60  # an unlinked account or a group chat is answered at most once a minute
@@ -200,6 +201,8 @@ class Core(Answers, Linking):
             return self.documents()
         if command == "/toi":
             return self.profile(officer)
+        if command == "/web":
+            return self.web_link(officer)
         if command in ("/reload", "/huylienket") and not officer.is_admin:
             return Reply(m.ADMIN_ONLY)
         if command == "/reload":
@@ -210,6 +213,12 @@ class Core(Answers, Linking):
                 return Reply(m.UNLINK_USAGE)
             return Reply(m.UNLINKED.format(staff_id=arg, n=self.store.unlink(arg)))
         return Reply(m.UNKNOWN_COMMAND)
+
+    def web_link(self, officer: Officer) -> Reply:
+        """A one-time sign-in link to the web console, for the officers who run isobot."""
+        if officer.role not in ("hr", "iso", "admin"):
+            return Reply(m.WEB_NOT_ALLOWED)
+        return Reply(m.WEB_LINK.format(url=sign_in_link(self.store, self.knowledge.settings.web_base, officer.staff_id)))
 
     def admin_chats(self, platform: str) -> list[str]:
         return [a["chat_id"] for o in self.store.officers(active_only=True) if o.is_admin

@@ -9,6 +9,7 @@ from pathlib import Path
 from indexer import models, store
 from indexer.answer import Thresholds
 from indexer.embedder import SentenceTransformerEmbedder
+from indexer.errors import IsobotError
 from indexer.search import Searcher
 
 from .settings import Settings
@@ -31,11 +32,13 @@ def thresholds(settings: Settings) -> Thresholds:
 
 @dataclass
 class Knowledge:
-    """The loaded index with its searcher; ``reload()`` swaps to the newest index on disk."""
+    """The loaded index with its searcher; a newer index on disk (built by another process: the web
+    console's re-index, a scheduled `isobot index`) is picked up at the next question."""
 
     settings: Settings
     embedder: SentenceTransformerEmbedder | None = None
-    searcher: Searcher | None = field(default=None, init=False)
+    _searcher: Searcher | None = field(default=None, init=False, repr=False)
+    _folder: Path | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.embedder = self.embedder or open_embedder(self.settings)
@@ -43,8 +46,18 @@ class Knowledge:
 
     def reload(self) -> Path:
         index = store.load(self.settings.data_dir, model=self.embedder.id)
-        self.searcher = Searcher(index, self.embedder)
+        self._searcher = Searcher(index, self.embedder)
+        self._folder = index.folder
         return index.folder
+
+    @property
+    def searcher(self) -> Searcher:
+        if store.current_link(self.settings.data_dir).resolve() != self._folder:
+            try:
+                self.reload()
+            except IsobotError as e:  # a half-written or mismatched index: keep serving the loaded one
+                log(f"new index not loaded: {e}")
+        return self._searcher
 
     @property
     def thresholds(self) -> Thresholds:

@@ -276,3 +276,8 @@ def report_summary(campaign: dict, data: dict) -> str:
     if data["missed"]:
         lines.append("Câu hay trả lời sai: " + ", ".join(f"{q['question_id']} ({q['wrong']} lần)" for q in data["missed"][:5]))
     return "\n".join(lines)
+
+WEB_LINK = ("🔐 Liên kết đăng nhập bảng điều hành Trợ lý ISO (dùng được một lần, hết hạn sau 10 phút; "
+            "đừng chuyển cho người khác):\n{url}")
+WEB_NOT_ALLOWED = ("Bảng điều hành chỉ dành cho cán bộ tổ chức cán bộ, thư ký ISO và quản trị viên. "
+                   "Nếu bạn cần quyền này, hãy liên hệ quản trị viên.")

@@ -23,7 +23,7 @@ HEADERS = {
     "role": ("role", "vai tro"),
 }
 ROLE_WORDS = {"officer": "officer", "can bo": "officer", "cong chuc": "officer", "hr": "hr", "nhan su": "hr",
-              "to chuc can bo": "hr", "admin": "admin", "quan tri": "admin", "quan tri vien": "admin"}
+              "to chuc can bo": "hr", "iso": "iso", "thu ky iso": "iso", "thu ky": "iso", "admin": "admin", "quan tri": "admin", "quan tri vien": "admin"}
 CODE_COLUMNS = ["Mã cán bộ", "Họ và tên", "Đơn vị", "Mã liên kết", "Hết hạn", "Liên kết Telegram"]
 
 
@@ -79,14 +79,41 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
-def import_officers(store: Store, path: Path, deactivate_missing: bool = False) -> ImportReport:
-    """Add or update officers from the file; with ``deactivate_missing``, active officers absent from
-    it are deactivated (only when the file had no rejected rows, so a typo deactivates nobody)."""
+# (English for the CLI, Vietnamese for the web console's preview)
+PROBLEMS = {
+    "no_id": ("missing staff_id", "thiếu mã cán bộ"),
+    "no_name": ("missing full_name", "thiếu họ và tên"),
+    "twice": ("staff_id {v} appears twice in the file", "mã cán bộ {v} xuất hiện hai lần trong tệp"),
+    "role": ("unknown role {v!r} (officer, hr, iso, admin)",
+             "vai trò «{v}» không hợp lệ (cán bộ, nhân sự, thư ký ISO, quản trị)"),
+    "phone": ("phone {v!r} is not a Vietnamese phone number", "số điện thoại «{v}» không phải số Việt Nam"),
+}
+
+
+@dataclass
+class RowCheck:
+    line: int
+    officer: Officer | None  # None when the row is rejected
+    problem: str = ""  # a PROBLEMS key
+    value: str = ""
+    action: str = ""  # "add" | "update" (a valid row)
+
+    @property
+    def error(self) -> str:
+        return PROBLEMS[self.problem][0].format(v=self.value) if self.problem else ""
+
+    @property
+    def error_vi(self) -> str:
+        return PROBLEMS[self.problem][1].format(v=self.value) if self.problem else ""
+
+
+def check_rows(store: Store, path: Path) -> list[RowCheck]:
+    """Every non-empty row of a roster file, valid (with what importing it would do) or not; saves nothing."""
     rows = read_table(path)
     if not rows:
         raise IsobotError(f"{path} is empty")
     cols = _columns(rows[0])
-    report = ImportReport()
+    out: list[RowCheck] = []
     seen: set[str] = set()
     for line, row in enumerate(rows[1:], start=2):
         if not any(clean(c) for c in row):
@@ -94,29 +121,42 @@ def import_officers(store: Store, path: Path, deactivate_missing: bool = False) 
         values = {name: clean(row[i]) if i < len(row) else "" for name, i in cols.items()}
         get = values.get
         staff_id, name, role = get("staff_id"), get("full_name"), fold(get("role", "")) or "officer"
-        error = None
+        problem = value = ""
         if not staff_id:
-            error = "missing staff_id"
+            problem = "no_id"
         elif not name:
-            error = "missing full_name"
+            problem = "no_name"
         elif staff_id in seen:
-            error = f"staff_id {staff_id} appears twice in the file"
+            problem, value = "twice", staff_id
         elif ROLE_WORDS.get(role) not in ROLES:
-            error = f"unknown role {get('role', '')!r} (officer, hr, admin)"
+            problem, value = "role", get("role", "")
         elif get("phone") and len(normalise_phone(get("phone"))) not in (10, 11):
-            error = f"phone {get('phone')!r} is not a Vietnamese phone number"
-        if error:
-            report.errors.append({"line": line, "error": error})
+            problem, value = "phone", get("phone")
+        if problem:
+            out.append(RowCheck(line, None, problem, value))
             continue
         seen.add(staff_id)
         officer = Officer(staff_id, name, get("unit", ""), get("position", ""), get("phone", ""), ROLE_WORDS[role])
-        if store.upsert_officer(officer):
+        out.append(RowCheck(line, officer, action="update" if store.officer(staff_id) else "add"))
+    return out
+
+
+def import_officers(store: Store, path: Path, deactivate_missing: bool = False) -> ImportReport:
+    """Add or update officers from the file; with ``deactivate_missing``, active officers absent from
+    it are deactivated (only when the file had no rejected rows, so a typo deactivates nobody)."""
+    report = ImportReport()
+    checked = check_rows(store, path)
+    for row in checked:
+        if row.officer is None:
+            report.errors.append({"line": row.line, "error": row.error})
+        elif store.upsert_officer(row.officer):
             report.added += 1
         else:
             report.updated += 1
     if deactivate_missing:
         if report.errors:
             raise IsobotError(f"{len(report.errors)} rows rejected: nobody was deactivated; fix the file and import again")
+        seen = {row.officer.staff_id for row in checked if row.officer}
         for o in store.officers(active_only=True):
             if o.staff_id not in seen:
                 store.deactivate(o.staff_id)

@@ -21,6 +21,8 @@ ENV = {
     "ISOBOT_LINK_CODE_DAYS": ("link_code_days", int),
     "ISOBOT_BANKS_DIR": ("banks_dir", Path),
     "ISOBOT_RETRY_DELAY": ("retry_delay", float),
+    "ISOBOT_WEB_URL": ("web_url", str),
+    "ISOBOT_WEB_MAX_UPLOAD_MB": ("web_max_upload_mb", int),
     "TELEGRAM_BOT_TOKEN": ("telegram_token", str),
     "TELEGRAM_API_BASE_URL": ("telegram_api_base_url", str),
     "TELEGRAM_WEBHOOK_SECRET": ("telegram_webhook_secret", str),
@@ -41,6 +43,8 @@ class Settings:
     link_code_days: int = 7
     banks_dir: Path = Path("quizzes/banks")
     retry_delay: float = 2.0  # first wait before a failed send is retried; doubled each time (6 attempts)
+    web_url: str = ""  # the console's public address, for sign-in links; default http://127.0.0.1:8080
+    web_max_upload_mb: int = 20
     telegram_token: str = ""
     telegram_api_base_url: str = ""  # Bot API server root; the bot appends /bot<token>/<method>
     telegram_webhook_secret: str = ""
@@ -67,6 +71,10 @@ class Settings:
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def web_base(self) -> str:
+        return (self.web_url or "http://127.0.0.1:8080").rstrip("/")
 
     @property
     def db_path(self) -> Path:

@@ -19,6 +19,8 @@ from .errors import DocumentError, IndexMismatch, IndexMissing, IsobotError
 from .readers import LIMITS, SUFFIXES, Limits, check_size, read
 from .structure import MAX_WORDS, chunk_document
 
+PROGRESS_BATCH = 64  # texts embedded between two progress reports
+
 
 @dataclass
 class BuildReport:
@@ -75,13 +77,15 @@ def build_index(
     max_words: int = MAX_WORDS,
     log: Callable[[str], None] = lambda message: None,
     limits: Limits = LIMITS,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Bring the index in ``data_dir`` up to date with ``knowledge_dir``.
 
     Unchanged files keep their chunks and vectors; changed and new files are
     read and embedded; deleted files drop out. The new index replaces the old
     one atomically, so a crash leaves the previous index serving. Files over
-    ``limits`` and symbolic links are reported as failed.
+    ``limits`` and symbolic links are reported as failed. ``on_progress(done, total)`` is told how
+    many texts are embedded so far.
     """
     started = time.perf_counter()
     data_dir = Path(data_dir)
@@ -96,12 +100,23 @@ def build_index(
         except BlockingIOError:
             raise IsobotError("another `isobot index` is running on this data folder") from None
         store.remove_partial(data_dir)  # left by a killed build; safe, as we hold the lock
-        report = _build(Path(knowledge_dir), data_dir, embedder, progress, max_words, log, limits)
+        report = _build(Path(knowledge_dir), data_dir, embedder, progress, max_words, log, limits, on_progress)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build(knowledge_dir, data_dir, embedder, progress, max_words, log, limits) -> BuildReport:
+def _embed(embedder: Embedder, texts: list[str], progress: bool, on_progress) -> np.ndarray:
+    if on_progress is None:
+        return embedder.embed(texts, kind="passage", progress=progress)
+    parts = []
+    on_progress(0, len(texts))
+    for start in range(0, len(texts), PROGRESS_BATCH):
+        parts.append(embedder.embed(texts[start:start + PROGRESS_BATCH], kind="passage"))
+        on_progress(min(start + PROGRESS_BATCH, len(texts)), len(texts))
+    return np.concatenate(parts)
+
+
+def _build(knowledge_dir, data_dir, embedder, progress, max_words, log, limits, on_progress) -> BuildReport:
     report = BuildReport()
     chunking = {"max_words": max_words}
     try:
@@ -165,7 +180,7 @@ def _build(knowledge_dir, data_dir, embedder, progress, max_words, log, limits) 
     if fresh:
         log(f"embedding {len(fresh)} chunks of {len(fresh_titles)} documents")
     texts = [c.passage() for c in fresh] + fresh_titles
-    new_vectors = embedder.embed(texts, kind="passage", progress=progress) if texts else None
+    new_vectors = _embed(embedder, texts, progress, on_progress) if texts else None
     all_chunks: list[Chunk] = []
     parts: list[np.ndarray] = []
     title_rows: list[np.ndarray] = []

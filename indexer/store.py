@@ -67,6 +67,15 @@ def _flat_index(vectors: np.ndarray):
     return index
 
 
+def manifest(data_dir: Path) -> dict | None:
+    """The current index's manifest alone (documents, when it was built), or None before the first index."""
+    path = current_link(data_dir) / "manifest.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def load(data_dir: Path, model: str | None = None) -> IndexData:
     """Load the current index; refuse one built with another model than ``model``."""
     folder = current_link(data_dir)

@@ -185,7 +185,7 @@ def vi_number(value: float | int | None) -> str:
     return "—" if value is None else f"{value:g}".replace(".", ",")
 
 
-def _svg_bars(rows: list[dict], label: str, value: str, title: str) -> str:
+def svg_bars(rows: list[dict], label: str, value: str, title: str) -> str:
     width, bar_h, left = 640, 26, 220
     height = 40 + bar_h * max(1, len(rows))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="{_html(title)}">',
@@ -211,9 +211,9 @@ def to_html(report: dict, title: str) -> str:
         out.append(f"<p>Được giao: <b>{_html(t['assigned'])}</b> · Đã hoàn thành: <b>{_html(t['completed'])}</b> "
                    f"· Đạt: <b>{_html(t['passed'])}</b> "
                    f"· Tỷ lệ hoàn thành: <b>{_html(vi_number(t['completion_rate']))}%</b></p>")
-        out.append(_svg_bars(report["units"], "unit", "completion_rate", "Tỷ lệ hoàn thành theo đơn vị"))
+        out.append(svg_bars(report["units"], "unit", "completion_rate", "Tỷ lệ hoàn thành theo đơn vị"))
         if report["missed"]:
-            out.append(_svg_bars(report["missed"][:8], "question_id", "wrong_rate", "Câu hay trả lời sai (tỷ lệ sai)"))
+            out.append(svg_bars(report["missed"][:8], "question_id", "wrong_rate", "Câu hay trả lời sai (tỷ lệ sai)"))
     for name, columns, rows in _views(report):
         out.append(f"<h2>{_html(name)}</h2><table><tr>" + "".join(f"<th>{_html(vi)}</th>" for _, vi in columns) + "</tr>")
         for r in rows:

@@ -41,6 +41,8 @@ def chat(settings: Settings, staff_id: str) -> None:
 @click.option("--listen", default="127.0.0.1", show_default=True, help="Address the webhook servers listen on.")
 @click.option("--port", default=8443, show_default=True, help="Port of the Telegram webhook server.")
 @click.option("--zalo-port", default=8444, show_default=True, help="Port of the Zalo webhook server.")
+@click.option("--web", is_flag=True, help="Also run the web console in this process (see `isobot web`).")
+@click.option("--web-port", default=8080, show_default=True, help="Port of the web console.")
 @click.pass_obj
 def serve(settings: Settings, **options) -> None:
     """Run the chat bot on Telegram, Zalo or both.
@@ -61,5 +63,24 @@ def serve(settings: Settings, **options) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     asyncio.run(run_serve(open_core(settings), settings, opts))
+
+
+@cli.command()
+@click.option("--listen", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True)
+@click.pass_obj
+def web(settings: Settings, listen: str, port: int) -> None:
+    """Run the web console for HR and the ISO secretary alone (sign in: /web in chat, or
+    `isobot officers login-link STAFF_ID`).
+
+    \b
+    Example:
+        isobot web --port 8080
+    """
+    import uvicorn
+
+    from ..web.app import create_app
+
+    uvicorn.run(create_app(settings), host=listen, port=port, log_level="info", proxy_headers=True)
 
 

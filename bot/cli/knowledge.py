@@ -36,8 +36,10 @@ def model(settings: Settings) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--progress-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help='Keep {"done", "total"} texts embedded in this JSON file (the web console reads it).')
 @click.pass_obj
-def index(settings: Settings, as_json: bool) -> None:
+def index(settings: Settings, as_json: bool, progress_file: Path | None) -> None:
     """Index the knowledge folder (incremental; atomic swap).
 
     \b
@@ -48,8 +50,13 @@ def index(settings: Settings, as_json: bool) -> None:
 
     from ..knowledge import log, open_embedder
 
+    def on_progress(done: int, total: int) -> None:
+        tmp = progress_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"done": done, "total": total}))
+        tmp.replace(progress_file)
+
     report = build_index(settings.knowledge_dir, settings.data_dir, open_embedder(settings),
-                         progress=sys.stderr.isatty(), log=log)
+                         progress=sys.stderr.isatty(), log=log, on_progress=on_progress if progress_file else None)
     for failure in report.failed:
         log(f"skipped {failure['path']}: {failure['error']}")
     if as_json:

@@ -56,6 +56,27 @@ def _known(store, staff_id: str):
     return officer
 
 
+@officers.command(name="login-link")
+@click.argument("staff_id")
+@click.pass_obj
+def officers_login_link(settings: Settings, staff_id: str) -> None:
+    """Print a one-time sign-in link to the web console (10 minutes) for an hr, iso or admin officer.
+
+    \b
+    Example:
+        isobot officers login-link CB001
+    """
+    from ..app import open_store
+    from ..storage.web import sign_in_link
+
+    store = open_store(settings)
+    officer = _known(store, staff_id)
+    if not officer.active or officer.role not in ("hr", "iso", "admin"):
+        raise IsobotError(f"{staff_id} has role {officer.role!r}{'' if officer.active else ' and has left'}: "
+                          "only active hr, iso and admin officers may sign in to the web console")
+    click.echo(sign_in_link(store, settings.web_base, staff_id))
+
+
 @officers.command(name="deactivate")
 @click.argument("staff_id")
 @click.pass_obj

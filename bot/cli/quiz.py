@@ -224,26 +224,10 @@ def report(settings: Settings, name, unit, year, fmt, out) -> None:
     if fmt == "xlsx" and out is None:
         raise IsobotError("--format xlsx needs --out FILE (a spreadsheet is not printed)")
 
+    from .. import campaigns
     from ..app import open_bank, open_store
-    from ..storage import QuizStore
 
-    store = open_store(settings)
-    qs = QuizStore(store)
-    bank = open_bank(settings)
-    questions = {q.id: {"question": q.question, "topic": q.topic} for q in bank.questions.values()}
-    campaigns = qs.campaigns()
-    if name:
-        campaigns = [c for c in campaigns if c["name"] == name]
-        if not campaigns:
-            raise IsobotError(f"no campaign named {name!r}")
-    if year:
-        campaigns = [c for c in campaigns if c["start_at"][:4] <= str(year) <= c["end_at"][:4]]
-    data = rep.campaign_report(*qs.report_rows([c["id"] for c in campaigns], unit), questions)
-    title = f"Báo cáo kết quả tìm hiểu ISO — {name or 'tất cả chiến dịch'}" + (f" — năm {year}" if year else "")
-    if year:
-        officers, assigned, attempts, by_id = qs.year_rows(year, unit)
-        data["year"] = year
-        data["year_summary"] = rep.year_summary(officers, assigned, attempts, by_id)
+    data, title = campaigns.report_data(open_store(settings), open_bank(settings), name, unit, year)
     text = rep.write(data, fmt, out, title)
     if text is not None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -13,9 +13,10 @@ from .journal import Entry, Journal
 from .officers import ROLES, Officer, Officers, normalise_phone
 from .questions import Questions
 from .quizzes import QuizStore
+from .web import WebStore
 
 __all__ = ["Clock", "Entry", "Officer", "QuizStore", "ROLES", "Store", "iso", "normalise_phone", "parse_time",
-           "utcnow"]
+           "WebStore", "utcnow"]
 
 
 class Store(Officers, Journal, Questions):

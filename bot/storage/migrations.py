@@ -110,6 +110,27 @@ def m004_clarify(db: sqlite_utils.Database) -> None:
     db["meta"].insert({"key": "schema", "value": "4"}, replace=True)
 
 
+@migrations()
+def m005_web(db: sqlite_utils.Database) -> None:
+    """The web console: one-time sign-in links, sessions, the audit log, the handled-questions queue,
+    background indexing jobs."""
+    db["web_links"].create({"token_hash": str, "staff_id": str, "created_at": str, "expires_at": str,
+                            "used_at": str}, pk="token_hash", foreign_keys=[("staff_id", "officers")])
+    db["web_sessions"].create({"id": str, "staff_id": str, "created_at": str, "expires_at": str, "ended_at": str},
+                              pk="id", foreign_keys=[("staff_id", "officers")])
+    db["web_sessions"].create_index(["staff_id"])
+    db["audit"].create({"id": int, "at": str, "staff_id": str, "action": str, "target": str, "before": str,
+                        "after": str}, pk="id")
+    db["audit"].create_index(["at"])
+    db["questions"].add_column("handled_at", str)
+    db["questions"].add_column("handled_by", str)
+    db["questions"].add_column("handled_note", str)
+    db["questions"].add_column("should_source", str)
+    db["index_jobs"].create({"id": int, "staff_id": str, "started_at": str, "finished_at": str, "status": str,
+                             "done": int, "total": int, "report": str, "error": str}, pk="id")
+    db["meta"].insert({"key": "schema", "value": "5"}, replace=True)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply pending migrations. Databases made before ``Migrations`` recorded theirs in ``_migrations``."""
     if "_migrations" in db.table_names() and "_sqlite_migrations" not in db.table_names():

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from .db import iso
 
-ROLES = ("officer", "hr", "admin")
+ROLES = ("officer", "hr", "iso", "admin")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and retyped
 
 

@@ -7,6 +7,7 @@ are answered at start-up and retried every minute; the polling tasks are supervi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from indexer.errors import IsobotError
 
 from ..core import Core
 from ..settings import Settings
-from .delivery import Deliverer, RetryPolicy, Worker
+from ..replies import Reply
+from .delivery import Deliverer, RetryPolicy, SendFailed, Worker, with_retry
 from .notify import notify_loop
 from .webhooks import check_secrets
 
@@ -34,6 +36,8 @@ class ServeOptions:
     listen: str = "127.0.0.1"
     port: int = 8443
     zalo_port: int = 8444
+    web: bool = False  # the web console in this process and event loop
+    web_port: int = 8080
 
 
 def check(settings: Settings, opts: ServeOptions) -> None:
@@ -85,6 +89,40 @@ async def sweep(deliverer: Deliverer, platforms: list[str], stop: asyncio.Event,
             await deliverer.worker(deliverer.core.store.prune)
         rounds += 1
         await _wait(stop, every)
+
+
+async def send_to_officer(core: Core, deliverer: Deliverer, staff_id: str, text: str) -> bool:
+    """A message to an officer's linked chat accounts; True if one got it."""
+    sent = False
+    for account in await deliverer.worker(core.store.accounts, staff_id):
+        channel = deliverer.channels.get(account["platform"])
+        if channel is None:
+            continue
+        try:
+            for part in channel.render(account["chat_id"], Reply(text)):
+                await with_retry(part.send, deliverer.policy, channel.classify, f"message to {staff_id}")
+            sent = True
+        except SendFailed as e:
+            log.warning("message to %s on %s failed: %s", staff_id, account["platform"], e)
+    return sent
+
+
+async def _web(core: Core, deliverer: Deliverer, settings: Settings, opts: ServeOptions, stop: asyncio.Event) -> None:
+    """The web console on uvicorn in this event loop: links go out through these bots, and a
+    re-index is served by them at once."""
+    import uvicorn
+
+    from ..web.app import create_app
+
+    app = create_app(settings, send_link=lambda staff_id, text: send_to_officer(core, deliverer, staff_id, text),
+                     on_indexed=lambda report: asyncio.ensure_future(deliverer.worker(core.knowledge.reload)))
+    server = uvicorn.Server(uvicorn.Config(app, host=opts.listen, port=opts.web_port, log_level="info",
+                                           proxy_headers=True, lifespan="off"))
+    server.capture_signals = contextlib.nullcontext  # serve() owns the signals
+    task = asyncio.create_task(server.serve())
+    await stop.wait()
+    server.should_exit = True
+    await task
 
 
 async def serve(core: Core, settings: Settings, opts: ServeOptions, stop: asyncio.Event | None = None) -> None:
@@ -141,6 +179,8 @@ async def serve(core: Core, settings: Settings, opts: ServeOptions, stop: asynci
                 tasks.append(asyncio.create_task(supervised("Zalo polling", lambda: zalo_bot.poll(stop), stop)))
             platforms.append("zalo")
             log.info("Zalo: running")
+        if opts.web:
+            tasks.append(asyncio.create_task(_web(core, deliverer, settings, opts, stop)))
         tasks.append(asyncio.create_task(sweep(deliverer, platforms, stop)))
         tasks.append(asyncio.create_task(notify_loop(core, deliverer, stop)))
         await stop.wait()

@@ -1,0 +1,54 @@
+"""Pages: Jinja2 templates with Vietnamese dates and numbers, the signed-in officer and the CSRF token."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+from pathlib import Path
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from quizzes.report import STATUS_VI, vi_number
+
+from ..storage import parse_time
+from .auth import ADMIN, HR, ISO, may, officer_of
+
+VN = timezone(timedelta(hours=7))
+ROLE_VI = {"officer": "Cán bộ", "hr": "Tổ chức cán bộ", "iso": "Thư ký ISO", "admin": "Quản trị viên"}
+
+
+def vn_time(value: str | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    """UTC text from the store as Hà Nội time."""
+    if not value:
+        return ""
+    try:
+        return parse_time(value).astimezone(VN).strftime(fmt)
+    except ValueError:
+        return value
+
+
+def percent(value) -> str:
+    return "" if value is None else f"{vi_number(value)} %"
+
+
+env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                         autoescape=True, trim_blocks=True, lstrip_blocks=True)
+env.filters.update(vn_time=vn_time, vn_date=lambda v: vn_time(v, "%d/%m/%Y"), num=vi_number, percent=percent,
+                   status=lambda s: STATUS_VI.get(s, s), role=lambda r: ROLE_VI.get(r, r))
+
+
+def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    officer = officer_of(request)
+    sid = getattr(request.state, "sid", None)
+    nav = []
+    if may(officer, HR):
+        nav += [("/", "Tổng quan"), ("/chien-dich", "Chiến dịch"), ("/tong-hop", "Tổng hợp năm"), ("/can-bo", "Cán bộ")]
+    if may(officer, ISO):
+        nav += [("/tai-lieu", "Tài liệu"), ("/cau-hoi", "Câu hỏi chưa trả lời"), ("/ngan-hang", "Ngân hàng câu hỏi")]
+    if may(officer, ADMIN):
+        nav += [("/quan-tri", "Phân quyền"), ("/nhat-ky", "Nhật ký")]
+    html = env.get_template(template).render(
+        request=request, officer=officer, nav=nav, path=request.url.path,
+        csrf=request.app.state.signer.csrf(sid) if sid and officer else "", **context)
+    return HTMLResponse(html, status_code=status_code)
