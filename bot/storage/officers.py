@@ -82,10 +82,15 @@ class Officers:
             if norm else []
 
     def deactivate(self, staff_id: str) -> int:
-        """Mark an officer inactive: chat accounts unlinked and unused codes voided. Returns accounts removed."""
+        """Mark an officer inactive: chat accounts unlinked, unused codes voided, web console sessions and
+        sign-in links ended. Returns accounts removed."""
         with self.db.conn:
             self.db.execute("update officers set status = 'inactive', deactivated_at = ?, updated_at = ? "
                             "where staff_id = ? and status = 'active'", [self.now(), self.now(), staff_id])
+            self.db.execute("update web_sessions set ended_at = ? where staff_id = ? and ended_at is null",
+                            [self.now(), staff_id])
+            self.db.execute("update web_links set used_at = ? where staff_id = ? and used_at is null",
+                            [self.now(), staff_id])
             return self._unlink(staff_id)
 
     def activate(self, staff_id: str) -> None:

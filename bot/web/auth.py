@@ -77,14 +77,17 @@ def requires(roles: tuple[str, ...], api: bool = False):
 
                 return page(request, "message.html", status_code=403, title="Không có quyền",
                             message="Trang này không dành cho vai trò của bạn.")
-            if request.method == "POST":
-                form = await request.form()
-                request.state.form = form
+            if request.method != "POST":
+                return await endpoint(request)
+            form = request.state.form = await request.form()
+            try:
                 sent = str(form.get("csrf", ""))
                 if not hmac.compare_digest(sent, request.app.state.signer.csrf(request.state.sid)):
                     return Response("Phiên biểu mẫu không hợp lệ (thiếu mã CSRF). Hãy tải lại trang rồi thử lại.",
                                     status_code=403, media_type="text/plain; charset=utf-8")
-            return await endpoint(request)
+                return await endpoint(request)
+            finally:
+                await form.close()  # uploaded files' temporary copies
 
         return check
 

@@ -259,7 +259,6 @@ async def officer_status(request: Request) -> Response:
         return RedirectResponse("/can-bo", status_code=303)
     if action == "nghi":
         store.deactivate(staff_id)
-        web.end_sessions(staff_id)
     else:
         store.activate(staff_id)
     web.audit(request.state.officer.staff_id, "officer." + ("deactivate" if action == "nghi" else "activate"),

@@ -1,0 +1,269 @@
+"""The web console's rules, through its real ASGI app and SQLite file: who may see what, one-time links,
+sessions, CSRF, uploads that stay inside knowledge/, size limits; numbers equal to `isobot report`."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from starlette.testclient import TestClient
+
+from bot.cli import main
+from bot.roster import import_officers
+from bot.settings import Settings
+from bot.storage import Store, WebStore
+from bot.storage.web import sign_in_link
+from bot.web.app import create_app
+from chat_fixtures import ROSTER
+from conftest import FIXTURES, Clock
+
+ROSTER_ISO = ROSTER + "IS001,Đỗ Thư Ký,Văn phòng,Thư ký ISO,0901000003,thư ký ISO\n"
+BASE = "http://127.0.0.1:8080"
+HR_PAGES = ["/", "/chien-dich", "/chien-dich/moi", "/tong-hop", "/tong-hop.xlsx", "/can-bo",
+            "/can-bo/ma-lien-ket.xlsx"]
+ISO_PAGES = ["/tai-lieu", "/cau-hoi", "/ngan-hang"]
+ADMIN_PAGES = ["/quan-tri", "/nhat-ky"]
+POSTS = ["/chien-dich", "/chien-dich/1/dong", "/chien-dich/1/nhac", "/can-bo/xem-truoc", "/can-bo/nhap",
+         "/can-bo/CB001/nghi", "/tai-lieu/tai-len", "/tai-lieu/go", "/tai-lieu/lap-chi-muc", "/cau-hoi/1/xu-ly",
+         "/quan-tri/CB001", "/dang-xuat"]
+
+
+class Starts:
+    """Stands in for the indexing job runner where a test only checks what was saved."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def start(self, staff_id: str) -> int:
+        self.calls.append(staff_id)
+        return len(self.calls)
+
+
+@pytest.fixture
+def web(tmp_path):
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    settings = Settings(knowledge_dir=knowledge, data_dir=tmp_path / "data", banks_dir=FIXTURES / "banks",
+                        web_max_upload_mb=1)
+    clock = Clock()
+    store = Store(settings.db_path, clock=clock)
+    (tmp_path / "roster.csv").write_text(ROSTER_ISO, encoding="utf-8")
+    assert import_officers(store, tmp_path / "roster.csv").errors == []
+    app = create_app(settings, store)
+    app.state.indexer = Starts()
+    return app, store, clock
+
+
+def client(app) -> TestClient:
+    return TestClient(app, base_url=BASE, follow_redirects=False)
+
+
+def signed_in(app, store, staff_id: str) -> TestClient:
+    c = client(app)
+    r = c.get(sign_in_link(store, BASE, staff_id).removeprefix(BASE))
+    assert r.status_code == 303, r.text
+    return c
+
+
+def csrf(c: TestClient, path: str = "/") -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', c.get(path).text).group(1)
+
+
+def test_nothing_answers_without_a_session(web):
+    app, _, _ = web
+    c = client(app)
+    for path in HR_PAGES + ISO_PAGES + ADMIN_PAGES + ["/chien-dich/1", "/chien-dich/1/bao-cao.xlsx"]:
+        r = c.get(path)
+        assert r.status_code == 303 and r.headers["location"] == "/dang-nhap", path
+    for path in POSTS:
+        assert c.post(path, data={"csrf": "x"}).status_code == 303, path
+    assert c.get("/api/report").status_code == 401
+    assert c.get("/tai-lieu/tien-do").status_code == 401
+    assert c.get("/healthz").json() == {"ok": True}
+    assert "Đăng nhập" in c.get("/dang-nhap").text
+
+
+def test_each_role_sees_only_its_pages(web):
+    app, store, _ = web
+    officer = client(app)
+    officer.cookies.set("isobot_session", app.state.signer.sign(WebStore(store).new_session("CB001")))
+    for path in HR_PAGES + ISO_PAGES + ADMIN_PAGES:
+        assert officer.get(path).status_code == 403, path
+    assert officer.get("/api/report").status_code == 403
+    hr = signed_in(app, store, "HR001")
+    assert all(hr.get(p).status_code == 200 for p in HR_PAGES)
+    assert all(hr.get(p).status_code == 403 for p in ISO_PAGES + ADMIN_PAGES)
+    iso = signed_in(app, store, "IS001")
+    assert all(iso.get(p).status_code == 200 for p in ISO_PAGES)
+    assert all(iso.get(p).status_code == 403 for p in HR_PAGES + ADMIN_PAGES)
+    admin = signed_in(app, store, "AD001")
+    assert all(admin.get(p).status_code == 200 for p in HR_PAGES + ISO_PAGES + ADMIN_PAGES)
+
+
+def test_a_link_works_once_and_for_ten_minutes(web):
+    app, store, clock = web
+    link = sign_in_link(store, BASE, "HR001").removeprefix(BASE)
+    c = client(app)
+    r = c.get(link)
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    cookie = r.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "samesite=lax" in cookie.lower() and "Max-Age=28800" in cookie
+    again = client(app).get(link)
+    assert again.status_code == 403 and "đã được dùng, đã hết hạn" in again.text
+    late = sign_in_link(store, BASE, "HR001").removeprefix(BASE)
+    clock.advance(minutes=10, seconds=1)
+    assert client(app).get(late).status_code == 403
+    assert client(app).get("/dang-nhap/not-a-token").status_code == 403
+    # the session itself lasts 8 hours
+    assert c.get("/").status_code == 200
+    clock.advance(hours=8)
+    assert c.get("/").status_code == 303
+
+
+def test_a_post_without_the_csrf_token_is_refused(web):
+    app, store, _ = web
+    c = signed_in(app, store, "HR001")
+    r = c.post("/can-bo/CB001/nghi", data={})
+    assert r.status_code == 403 and "CSRF" in r.text
+    assert c.post("/can-bo/CB001/nghi", data={"csrf": "0" * 40}).status_code == 403
+    assert store.officer("CB001").active
+    other = signed_in(app, store, "AD001")  # another session's token is not this one's
+    assert c.post("/can-bo/CB001/nghi", data={"csrf": csrf(other)}).status_code == 403
+    assert c.post("/can-bo/CB001/nghi", data={"csrf": csrf(c)}).status_code == 303
+    assert not store.officer("CB001").active
+
+
+def test_a_deactivated_officer_is_signed_out_at_once(web, tmp_path):
+    app, store, _ = web
+    c = signed_in(app, store, "HR001")
+    assert c.get("/").status_code == 200
+    assert main(["--data", str(tmp_path / "data"), "officers", "deactivate", "HR001"]) == 0
+    assert c.get("/").status_code == 303
+    store.activate("HR001")
+    assert c.get("/").status_code == 303  # sessions do not come back; a new link is needed
+
+
+def test_sign_out_ends_the_session(web):
+    app, store, _ = web
+    c = signed_in(app, store, "HR001")
+    cookie = c.cookies.get("isobot_session")
+    assert c.post("/dang-xuat", data={"csrf": csrf(c)}).headers["location"] == "/dang-nhap"
+    stolen = client(app)
+    stolen.cookies.set("isobot_session", cookie)
+    assert stolen.get("/").status_code == 303
+    forged = client(app)
+    forged.cookies.set("isobot_session", cookie.rsplit(".", 1)[0] + ".0000")
+    assert forged.get("/").status_code == 303
+
+
+def test_an_uploaded_name_with_a_path_stays_inside_knowledge(web, tmp_path):
+    app, store, _ = web
+    c = signed_in(app, store, "IS001")
+    token = csrf(c, "/tai-lieu")
+    files = [("files", ("../../evil.md", b"# Evil\n\nkhong duoc ra ngoai", "text/markdown")),
+             ("files", ("/etc/cron.d/x.md", b"# X\n\nabc", "text/markdown")),
+             ("files", ("..\\..\\win.md", b"# W\n\nabc", "text/markdown")),
+             ("files", ("run.sh", b"#!/bin/sh", "text/plain"))]
+    r = c.post("/tai-lieu/tai-len", data={"csrf": token}, files=files)
+    assert r.status_code == 303
+    knowledge = tmp_path / "knowledge"
+    assert sorted(p.name for p in knowledge.iterdir()) == ["evil.md", "win.md", "x.md"]
+    assert not (tmp_path / "evil.md").exists() and not Path("/etc/cron.d/x.md").exists()
+    assert "run.sh" in c.get(r.headers["location"]).text  # refused, and said so
+    assert app.state.indexer.calls == ["IS001"]
+    r = c.post("/tai-lieu/go", data={"csrf": token, "source": "../../data/isobot.db"})
+    assert (tmp_path / "data" / "isobot.db").exists()
+    log = [(a["action"], a["target"]) for a in WebStore(store).audit_log()]
+    assert ("document.upload", "evil.md") in log
+
+
+def test_an_upload_over_the_limit_is_refused_with_a_message(web, tmp_path):
+    app, store, _ = web  # the fixture's limit: 1 MB
+    c = signed_in(app, store, "IS001")
+    big = b"a" * (1 << 20)
+    r = c.post("/tai-lieu/tai-len", data={"csrf": csrf(c, "/tai-lieu")}, files={"files": ("to.md", big)})
+    assert r.status_code == 413 and "tối đa 1 MB" in r.text
+    assert not list((tmp_path / "knowledge").iterdir())
+    # other routes take at most 1 MiB whatever the upload limit
+    r = c.post("/cau-hoi/1/xu-ly", data={"csrf": "x", "note": "a" * (1 << 20)})
+    assert r.status_code == 413
+
+
+def test_the_roster_preview_saves_nothing_until_confirmed(web):
+    app, store, _ = web
+    c = signed_in(app, store, "HR001")
+    token = csrf(c, "/can-bo")
+    body = ("Mã cán bộ,Họ và tên,Đơn vị,Vai trò\nCB100,Vũ Mới,Địa chính,cán bộ\nCB101,,Địa chính,cán bộ\n"
+            "CB001,Nguyễn Văn An,Văn phòng,sếp\n=HYPERLINK(\"x\"),Công Thức,Văn phòng,cán bộ\n").encode()
+    r = c.post("/can-bo/xem-truoc", data={"csrf": token}, files={"file": ("ds.csv", body, "text/csv")})
+    assert r.status_code == 200
+    assert "Lỗi: thiếu họ và tên" in r.text and "vai trò «sếp» không hợp lệ" in r.text
+    assert store.officer("CB100") is None
+    saved = re.search(r'name="token" value="([^"]+)"', r.text).group(1)
+    r = c.post("/can-bo/nhap", data={"csrf": token, "token": saved})
+    assert r.status_code == 303 and store.officer("CB100").unit == "Địa chính"
+    assert store.officer("CB001").role == "officer"  # the rejected row changed nothing
+    r = c.get("/can-bo/ma-lien-ket.xlsx?don-vi=Văn phòng")
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    names = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(\"x\")" in names  # a formula prefix is exported as text
+    bad = c.post("/can-bo/xem-truoc", data={"csrf": token}, files={"file": ("ds.xlsx", b"PK\x03\x04broken")})
+    assert bad.status_code == 400 and "Không đọc được tệp" in bad.text
+
+
+def test_campaign_form_validates_and_numbers_match_the_cli(web, tmp_path, capsys):
+    app, store, _ = web
+    c = signed_in(app, store, "HR001")
+    token = csrf(c, "/chien-dich/moi")
+    form = {"csrf": token, "name": "Tháng 12", "topics": ["ho-so"], "questions": "999", "pass_mark": "80",
+            "start": "2026-12-01", "end": "2026-12-10", "attempts": "1", "seconds": "0", "remind_every": "3"}
+    r = c.post("/chien-dich", data=form)
+    assert r.status_code == 400 and "Số câu hỏi phải từ 1 đến" in r.text and 'value="Tháng 12"' in r.text
+    r = c.post("/chien-dich", data={**form, "questions": "3", "units": ["Văn phòng"]})
+    assert r.status_code == 303
+    page = c.get(r.headers["location"]).text
+    assert "Được giao <b>4</b>" in page  # the four active officers of Văn phòng
+    assert c.post("/chien-dich", data={**form, "questions": "3"}).status_code == 400  # same name
+    api = c.get("/api/report", params={"campaign": "Tháng 12"}).json()
+    capsys.readouterr()
+    assert main(["--data", str(tmp_path / "data"), "report", "--campaign", "Tháng 12", "--format", "json"]) == 0
+    assert api == json.loads(capsys.readouterr().out)
+    shown = c.get(c.post("/chien-dich/1/nhac", data={"csrf": token}).headers["location"]).text
+    assert "Đã xếp lịch nhắc 4 cán bộ chưa hoàn thành." in shown
+    assert store.db.execute("select count(*) from notifications where kind = 'reminder' and due_at = ?",
+                            [store.now()]).fetchone()[0] == 4
+    c.post("/chien-dich/1/dong", data={"csrf": token})
+    assert store.db["campaigns"].get(1)["status"] == "closed"
+    actions = [a["action"] for a in WebStore(store).audit_log()]
+    assert {"campaign.create", "campaign.remind", "campaign.close"} <= set(actions)
+
+
+def test_login_link_from_the_cli_and_from_chat(web, tmp_path, capsys, monkeypatch):
+    app, store, _ = web
+    monkeypatch.delenv("ISOBOT_WEB_URL", raising=False)
+    assert main(["--data", str(tmp_path / "data"), "officers", "login-link", "HR001"]) == 0
+    url = capsys.readouterr().out.strip()
+    assert url.startswith("http://127.0.0.1:8080/dang-nhap/")
+    assert client(app).get(url.removeprefix(BASE)).status_code == 303
+    assert main(["--data", str(tmp_path / "data"), "officers", "login-link", "CB001"]) == 1
+    assert "only active hr, iso and admin" in capsys.readouterr().err
+    monkeypatch.setenv("ISOBOT_WEB_URL", "https://iso.phuong.example/")
+    assert main(["--data", str(tmp_path / "data"), "officers", "login-link", "IS001"]) == 0
+    assert capsys.readouterr().out.startswith("https://iso.phuong.example/dang-nhap/")
+
+
+def test_roles_are_changed_by_admins_and_audited(web):
+    app, store, _ = web
+    admin = signed_in(app, store, "AD001")
+    hr = signed_in(app, store, "HR001")
+    assert admin.post("/quan-tri/HR001", data={"csrf": csrf(admin), "role": "officer"}).status_code == 303
+    assert store.officer("HR001").role == "officer"
+    assert hr.get("/").status_code == 303  # no longer a console role: signed out
+    assert admin.post("/quan-tri/CB001", data={"csrf": csrf(admin), "role": "boss"}).status_code == 303
+    assert store.officer("CB001").role == "officer"
+    page = admin.get("/nhat-ky").text
+    assert "Đổi vai trò" in page and "HR001" in page and "&#34;role&#34;: &#34;hr&#34;" in page
