@@ -267,3 +267,17 @@ def test_roles_are_changed_by_admins_and_audited(web):
     assert store.officer("CB001").role == "officer"
     page = admin.get("/nhat-ky").text
     assert "Đổi vai trò" in page and "HR001" in page and "&#34;role&#34;: &#34;hr&#34;" in page
+
+
+def test_web_in_chat_sends_a_link_only_to_those_who_run_isobot(core):
+    from bot import messages as m
+    from chat_fixtures import say, tg
+
+    core.store.link("telegram", "700", "700", "HR001", "code")
+    core.store.link("telegram", "501", "501", "CB001", "code")
+    [reply] = say(core, tg("700"), "/web")
+    url = reply.text.split("\n")[-1]
+    assert url.startswith("http://127.0.0.1:8080/dang-nhap/") and "10 phút" in reply.text
+    assert WebStore(core.store).use_link(url.rsplit("/", 1)[1]) == "HR001"
+    assert [r.text for r in say(core, tg("501"), "/web")] == [m.WEB_NOT_ALLOWED]
+    assert say(core, tg("999"), "/web")[0].text.startswith(m.LINK_INSTRUCTIONS.split("\n")[0])  # unlinked

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import jinja2
@@ -28,13 +29,27 @@ def vn_time(value: str | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
         return value
 
 
+def vn_day(value: str | None) -> str:
+    """A date as documents and manifests write it (2025-06-01, 15/09/2025, an ISO timestamp) as dd/mm/yyyy
+    (with HH:MM in Hà Nội time when it has a time)."""
+    text = str(value or "").strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return datetime.strptime(text, "%Y-%m-%d").strftime("%d/%m/%Y")
+        if "T" in text:
+            return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z").astimezone(VN).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        pass
+    return text
+
+
 def percent(value) -> str:
     return "" if value is None else f"{vi_number(value)} %"
 
 
 env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                          autoescape=True, trim_blocks=True, lstrip_blocks=True)
-env.filters.update(vn_time=vn_time, vn_date=lambda v: vn_time(v, "%d/%m/%Y"), num=vi_number, percent=percent,
+env.filters.update(vn_time=vn_time, vn_date=lambda v: vn_time(v, "%d/%m/%Y"), num=vi_number, percent=percent, vn_day=vn_day,
                    status=lambda s: STATUS_VI.get(s, s), role=lambda r: ROLE_VI.get(r, r))
 
 
