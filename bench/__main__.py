@@ -97,6 +97,10 @@ def main() -> None:
 
         log("quiz load: 1,000 officers answering a 10-question campaign at once (loopback)")
         result["quiz_load"] = quiz_load.run(WORK / "dev" / "data", ROOT / "knowledge", ROOT / "quizzes" / "banks", embedder)
+    from bench import web_load
+
+    log("web console: 10,000 officers, 20 campaigns, 200,000 answers")
+    result["web_console"] = web_load.run(ROOT / "quizzes" / "banks", rounds=5 if args.quick else 20)
     text = json.dumps(result, ensure_ascii=False, indent=1)
     print(text)
     if args.out:

@@ -172,9 +172,9 @@ class Quizzes:
         return m.results(self.qs.results(officer.staff_id))
 
     def campaign_report(self, campaign: dict, unit: str | None = None) -> dict:
-        campaigns, assigned, attempts, answers = self.qs.report_rows([campaign["id"]], unit)
-        questions = {q.id: {"question": q.question, "topic": q.topic} for q in self.bank.questions.values()}
-        return report.campaign_report(campaigns, assigned, attempts, answers, questions)
+        from .campaigns import report_data
+
+        return report_data(self.store, self.bank, campaign["name"], unit)[0]
 
     def hr_report(self, officer: Officer, name: str) -> list:
         if officer.role not in ("hr", "admin"):

@@ -27,7 +27,12 @@ YEAR_COLUMNS = [("staff_id", "Mã cán bộ"), ("full_name", "Họ và tên"), (
                 ("average_score", "Điểm trung bình")]
 
 
+NOT_STARTED = {"status": "not_started", "best_score": None, "attempts": 0, "completed_at": None}
+
+
 def officer_status(attempts: list[dict], pass_mark: float) -> dict:
+    if not attempts:
+        return NOT_STARTED
     finished = [a for a in attempts if a["finished_at"]]
     passed = [a for a in finished if a["score"] is not None and a["score"] >= pass_mark]
     if passed:
@@ -46,7 +51,7 @@ def officer_status(attempts: list[dict], pass_mark: float) -> dict:
 def campaign_report(campaigns: list[dict], assigned: list[dict], attempts: list[dict], answers: list[dict],
                     questions: dict[str, dict]) -> dict:
     """``assigned``: rows (campaign_id, staff_id, full_name, unit); ``attempts`` of those campaigns;
-    ``answers`` of those attempts; ``questions``: id -> {"question", "topic"}."""
+    ``answers``: their answers counted per question (see ``missed_questions``); ``questions``: id -> {"question", "topic"}."""
     by_campaign = {c["id"]: c for c in campaigns}
     tries: dict[tuple, list[dict]] = defaultdict(list)
     for a in attempts:
@@ -54,7 +59,7 @@ def campaign_report(campaigns: list[dict], assigned: list[dict], attempts: list[
     officers = []
     for row in assigned:
         c = by_campaign[row["campaign_id"]]
-        status = officer_status(tries[(c["id"], row["staff_id"])], c["pass_mark"])
+        status = officer_status(tries.get((c["id"], row["staff_id"]), []), c["pass_mark"])
         officers.append({"staff_id": row["staff_id"], "full_name": row["full_name"], "unit": row["unit"] or "",
                          "campaign": c["name"], **status, "_result": status["status"]})
         if row.get("officer_status") == "inactive":  # left the unit: shown as such, results still counted
@@ -82,14 +87,11 @@ def campaign_report(campaigns: list[dict], assigned: list[dict], attempts: list[
 
 
 def missed_questions(answers: list[dict], questions: dict[str, dict], top: int = 10) -> list[dict]:
-    asked: dict[str, int] = defaultdict(int)
-    wrong: dict[str, int] = defaultdict(int)
-    for a in answers:
-        asked[a["question_id"]] += 1
-        wrong[a["question_id"]] += not a["correct"]
-    rows = [{"question_id": q, "question": questions.get(q, {}).get("question", q), "topic": questions.get(q, {}).get("topic", ""),
-             "wrong": w, "asked": asked[q], "wrong_rate": round(100.0 * w / asked[q], 1)}
-            for q, w in wrong.items() if w]
+    """``answers``: per question, {"question_id", "asked", "wrong"} (``QuizStore.report_rows`` counts them)."""
+    rows = [{"question_id": a["question_id"], "question": questions.get(a["question_id"], {}).get("question", a["question_id"]),
+             "topic": questions.get(a["question_id"], {}).get("topic", ""), "wrong": a["wrong"], "asked": a["asked"],
+             "wrong_rate": round(100.0 * a["wrong"] / a["asked"], 1)}
+            for a in answers if a["wrong"]]
     return sorted(rows, key=lambda r: (-r["wrong"], -r["wrong_rate"], r["question_id"]))[:top]
 
 
@@ -161,11 +163,12 @@ def write_xlsx(report: dict, path: Path) -> None:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor="1F4E79")
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for r in rows:
-            ws.append([_sheet_cell(k, r.get(k)) for k, _ in columns])
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text, never a formula
+        for row_no, r in enumerate(rows, 2):  # (ws.max_row is computed over every cell: never in a loop)
+            values = [_sheet_cell(k, r.get(k)) for k, _ in columns]
+            ws.append(values)
+            for col, value in enumerate(values, 1):
+                if isinstance(value, str):
+                    ws.cell(row_no, col).data_type = "s"  # text, never a formula
         for i, (key, vi) in enumerate(columns, 1):
             letter = get_column_letter(i)
             longest = max([len(str(vi))] + [len(str(_sheet_cell(key, r.get(key)))) for r in rows])

@@ -32,8 +32,7 @@ def data():
         {"id": 4, "campaign_id": None, "staff_id": "S6", "kind": "practice", "finished_at": "2026-12-05T09:00", "score": 75.0, "answered": 4},
         {"id": 5, "campaign_id": 1, "staff_id": "S5", "kind": "campaign", "finished_at": None, "score": None, "answered": 1},
     ]
-    answers = [{"attempt_id": 2, "question_id": "q-1", "correct": False}, {"attempt_id": 2, "question_id": "q-2", "correct": True},
-               {"attempt_id": 3, "question_id": "q-1", "correct": False}, {"attempt_id": 3, "question_id": "q-2", "correct": False}]
+    answers = [{"question_id": "q-1", "asked": 2, "wrong": 2}, {"question_id": "q-2", "asked": 2, "wrong": 1}]
     questions = {"q-1": {"question": QUESTION, "topic": "@topic"}, "q-2": {"question": "Hồ sơ lưu ở đâu?", "topic": "ho-so"}}
     data = report.campaign_report(campaigns, assigned, attempts, answers, questions)
     officers = [{"staff_id": r["staff_id"], "full_name": r["full_name"], "unit": r["unit"]} for r in assigned]

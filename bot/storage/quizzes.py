@@ -170,7 +170,8 @@ class QuizStore:
 
     # report rows ------------------------------------------------------------------------------
     def report_rows(self, campaign_ids: list[int], unit: str | None) -> tuple[list, list, list, list]:
-        """(campaigns, assigned officers, attempts, answers) of those campaigns, optionally one unit."""
+        """(campaigns, assigned officers, attempts, answers counted per question) of those campaigns,
+        optionally one unit."""
         if not campaign_ids:
             return [], [], [], []
         marks = ",".join("?" * len(campaign_ids))
@@ -183,8 +184,9 @@ class QuizStore:
             f"select t.* from attempts t join officers o using (staff_id) where t.campaign_id in ({marks}){unit_sql}",
             campaign_ids + unit_args))
         answers = list(self.db.query(
-            f"select s.* from answers s join attempts t on t.id = s.attempt_id join officers o on o.staff_id = t.staff_id "
-            f"where t.campaign_id in ({marks}){unit_sql}", campaign_ids + unit_args))
+            f"select s.question_id, count(*) as asked, sum(s.correct = 0) as wrong from answers s "
+            f"join attempts t on t.id = s.attempt_id join officers o on o.staff_id = t.staff_id "
+            f"where t.campaign_id in ({marks}){unit_sql} group by s.question_id", campaign_ids + unit_args))
         return campaigns, assigned, attempts, answers
 
     def year_rows(self, year: int, unit: str | None) -> tuple[list, list, list, dict]:

@@ -20,7 +20,8 @@ from ..settings import Settings
 from ..storage import ROLES, Store, WebStore
 from ..storage.web import sign_in_link
 from . import documents, hr
-from .auth import ADMIN, COOKIE, CONSOLE_ROLES, HR, Signer, load_key, may, officer_of, requires, set_session
+from .auth import ADMIN, COOKIE, CONSOLE_ROLES, HR, Signer, load_key, may, officer_of, set_session
+from .guard import requires
 from .indexing import Indexer
 from .render import page
 
@@ -129,6 +130,22 @@ async def audit(request: Request) -> Response:
                 actions={**ACTIONS_VI, "sign_in": "Đăng nhập"})
 
 
+class BankFiles:
+    """The question banks, read again when a file in the folder changed (an edit shows at the next page)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.seen: tuple | None = None
+        self.bank = None
+
+    def __call__(self):
+        folder = self.settings.banks_dir
+        files = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.y*ml")))
+        if files != self.seen:
+            self.bank, self.seen = open_bank(self.settings), files
+        return self.bank
+
+
 class BodyLimit:
     """Refuse a body over the limit before reading it: 1 MiB, uploads ``upload_mb``."""
 
@@ -171,7 +188,8 @@ def create_app(settings: Settings, store: Store | None = None, send_link: SendLi
     state = app.state
     state.settings, state.store, state.web, state.send_link = settings, store, web, send_link
     state.signer = Signer(load_key(settings.data_dir))
-    state.bank = lambda: open_bank(settings)  # read per request: a bank edited on disk shows at once
+    state.bank = BankFiles(settings)
     state.indexer = Indexer(settings, web, on_indexed)
+    state.reports = {}  # (campaign id, unit) -> (fingerprint, report): see hr.report_of
     app.add_middleware(BodyLimit, upload_mb=settings.web_max_upload_mb)
     return app

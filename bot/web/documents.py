@@ -16,7 +16,8 @@ from starlette.routing import Route
 from indexer import store as index_store
 from indexer.readers import SUFFIXES
 
-from .auth import ISO, requires
+from .auth import ISO
+from .guard import requires
 from .render import page
 
 

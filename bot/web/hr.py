@@ -17,10 +17,34 @@ from quizzes import report as rep
 
 from .. import campaigns, roster
 from ..storage import QuizStore
-from .auth import HR, requires
+from .auth import HR
+from .guard import requires
 from .render import page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_ROWS = 100  # officers per page of a campaign
+
+
+def _fingerprint(store, bank, cid: int) -> tuple:
+    """What a campaign report depends on, read cheaply: a report is recomputed only when one changed."""
+    return tuple(store.db.execute(
+        "select (select status || ifnull(closed_at, '') from campaigns where id = ?1), "
+        "(select count(*) || ':' || ifnull(max(id), 0) || ':' || count(finished_at) from attempts where campaign_id = ?1), "
+        "(select count(*) from answers s join attempts t on t.id = s.attempt_id where t.campaign_id = ?1), "
+        "(select count(*) || ':' || ifnull(max(updated_at), '') from officers), "
+        "(select count(*) from assignments where campaign_id = ?1)", [cid]).fetchone()) + (len(bank.questions),)
+
+
+def report_of(request: Request, c: dict, unit: str | None = None) -> dict:
+    """``campaigns.report_data`` for one campaign, kept until what it depends on changes."""
+    store, bank, _ = _ctx(request)
+    cache = request.app.state.reports
+    key, mark = (c["id"], unit), _fingerprint(store, bank, c["id"])
+    if key not in cache or cache[key][0] != mark:
+        if len(cache) > 200:
+            cache.clear()
+        cache[key] = (mark, campaigns.report_data(store, bank, c["name"], unit)[0])
+    return cache[key][1]
 
 
 def _xlsx(data: dict, filename: str) -> Response:
@@ -43,7 +67,7 @@ async def dashboard(request: Request) -> Response:
     rows = []
     for c in qs.campaigns():
         if c["status"] == "open" and c["end_at"] >= now:
-            data, _ = campaigns.report_data(store, bank, c["name"])
+            data = report_of(request, c)
             waiting = [o for o in data["officers"] if o["status"] == "not_started"]
             rows.append({"c": c, "data": data, "waiting": waiting[:20], "waiting_n": len(waiting),
                          "chart": rep.svg_bars(data["units"], "unit", "completion_rate",
@@ -133,15 +157,20 @@ def _campaign(request: Request):
 
 @requires(HR)
 async def campaign_show(request: Request) -> Response:
-    store, bank, _ = _ctx(request)
     c = _campaign(request)
     if c is None:
         return page(request, "message.html", status_code=404, title="Không tìm thấy", message="Không có chiến dịch này.")
-    unit = request.query_params.get("don-vi") or None
-    data, _ = campaigns.report_data(store, bank, c["name"], unit)
+    q = request.query_params
+    unit, status = q.get("don-vi") or None, q.get("trang-thai") or None
+    data = report_of(request, c, unit)
+    officers = [o for o in data["officers"] if status is None or o["status"] == status]
+    pages = max(1, -(-len(officers) // PAGE_ROWS))
+    number = min(pages, max(1, int(q["trang"]) if q.get("trang", "").isdigit() else 1))
     chart = rep.svg_bars(data["units"], "unit", "completion_rate", "Tỷ lệ hoàn thành theo đơn vị")
     return page(request, "campaign.html", title=f"Chiến dịch «{c['name']}»", c=c, data=data, unit=unit,
-                chart=chart, notice=request.query_params.get("ok", ""))
+                status=status, statuses=rep.STATUS_VI, chart=chart, notice=q.get("ok", ""),
+                officers=officers[(number - 1) * PAGE_ROWS:number * PAGE_ROWS], shown=len(officers),
+                number=number, pages=pages)
 
 
 @requires(HR)
@@ -170,11 +199,10 @@ async def campaign_remind(request: Request) -> Response:
 
 @requires(HR)
 async def campaign_xlsx(request: Request) -> Response:
-    store, bank, _ = _ctx(request)
     c = _campaign(request)
     if c is None:
         return Response("Không có chiến dịch này.", status_code=404)
-    data, _ = campaigns.report_data(store, bank, c["name"], request.query_params.get("don-vi") or None)
+    data = report_of(request, c, request.query_params.get("don-vi") or None)
     return _xlsx(data, f"bao-cao-chien-dich-{c['id']}.xlsx")
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -45,8 +44,7 @@ class Indexer:
                "index", "--json", "--progress-file", str(progress)]
         try:
             proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE,
-                                                        stderr=asyncio.subprocess.PIPE,
-                                                        env={**os.environ, "HF_HUB_OFFLINE": "1"})
+                                                        stderr=asyncio.subprocess.PIPE)
             out = asyncio.ensure_future(proc.communicate())
             while not out.done():
                 await asyncio.wait([out], timeout=0.5)
