@@ -81,6 +81,8 @@ def web(settings: Settings, listen: str, port: int) -> None:
 
     from ..web.app import create_app
 
+    if not settings.web_url:  # links name the port this console really listens on
+        settings = settings.replace(web_url=f"http://{listen}:{port}")
     uvicorn.run(create_app(settings), host=listen, port=port, log_level="info", proxy_headers=True)
 
 
