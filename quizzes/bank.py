@@ -82,14 +82,15 @@ def load_topic(path: Path) -> tuple[Topic | None, list[Problem]]:
     lines = _line_map(text)
     for i, raw in enumerate(data["questions"]):
         line = lines.get(i, 0)
-        q, errors = _question(raw, topic_id, name, line)
+        q, errors = check_question(raw, topic_id, name, line)
         problems += [Problem(name, line, e) for e in errors]
         if q is not None:
             topic.questions.append(q)
     return topic, problems
 
 
-def _question(raw, topic: str, file: str, line: int) -> tuple[Question | None, list[str]]:
+def check_question(raw, topic: str, file: str = "", line: int = 0) -> tuple[Question | None, list[str]]:
+    """One question as a bank file holds it: the question, or why it cannot be used."""
     if not isinstance(raw, dict):
         return None, ["a question must be a mapping with id, question, options, answer"]
     qid = str(raw.get("id") or "").strip()

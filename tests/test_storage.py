@@ -12,7 +12,7 @@ def test_a_new_database_gets_every_migration_once(tmp_path):
     Store(tmp_path / "a.db")
     store = Store(tmp_path / "a.db")  # opening again applies nothing twice
     applied = [m.name for m in migrations.applied(store.db)]
-    assert applied == ["m001_initial", "m002_quizzes", "m003_delivery", "m004_clarify"]
+    assert applied == ["m001_initial", "m002_quizzes", "m003_delivery", "m004_clarify", "m005_web"]
     assert {"journal", "notification_sends"} <= set(store.db.table_names())
 
 
@@ -28,6 +28,6 @@ def test_a_database_of_the_previous_version_is_carried_over(tmp_path):
     db.conn.close()
     store = Store(path)
     assert store.officer("CB001").status == "active"
-    assert [m.name for m in migrations.applied(store.db)][-1] == "m004_clarify"
+    assert [m.name for m in migrations.applied(store.db)][-1] == "m005_web"
     assert "clarify" in store.db["questions"].columns_dict
     assert "_migrations" not in store.db.table_names()

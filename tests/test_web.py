@@ -281,3 +281,44 @@ def test_web_in_chat_sends_a_link_only_to_those_who_run_isobot(core):
     assert WebStore(core.store).use_link(url.rsplit("/", 1)[1]) == "HR001"
     assert [r.text for r in say(core, tg("501"), "/web")] == [m.WEB_NOT_ALLOWED]
     assert say(core, tg("999"), "/web")[0].text.startswith(m.LINK_INSTRUCTIONS.split("\n")[0])  # unlinked
+
+
+def test_draft_questions_are_published_only_once_approved(tmp_path):
+    import shutil
+
+    import yaml
+
+    from quizzes.bank import load_bank
+
+    banks = tmp_path / "quizzes" / "banks"
+    shutil.copytree(FIXTURES / "banks", banks)
+    (banks / "hong.yaml").write_text("topic: hong\ntitle: Hỏng\nquestions:\n  - id: h1\n    question: Thiếu đáp án?\n"
+                                     "    options: [a, b]\n", encoding="utf-8")
+    drafts = tmp_path / "quizzes" / "drafts"
+    drafts.mkdir()
+    proposal = {"options": ["Thư ký ISO", "Chủ tịch UBND", "Văn thư", "Công chức một cửa"], "answer": "B",
+                "explanation": "QT-01, mục 5.3", "source": {"document": "quy-trinh/qt-01.md", "section": "5.3"}}
+    (drafts / "draft-20261203.yaml").write_text(yaml.safe_dump({"topic": "de-xuat", "questions": [
+        {"id": "draft-who-001", "question": "Ai phê duyệt quy trình?", **proposal},
+        {"id": "draft-who-002", "question": "Câu thừa?", **proposal}]}, allow_unicode=True), encoding="utf-8")
+    settings = Settings(knowledge_dir=tmp_path / "knowledge", data_dir=tmp_path / "data", banks_dir=banks)
+    store = Store(settings.db_path)
+    (tmp_path / "roster.csv").write_text(ROSTER_ISO, encoding="utf-8")
+    import_officers(store, tmp_path / "roster.csv")
+    app = create_app(settings, store)
+    c = signed_in(app, store, "IS001")
+    page = c.get("/ngan-hang").text
+    assert "Câu hỏi đề xuất chờ duyệt (2)" in page and "h1: đáp án phải là một chữ cái trong AB" in page
+    token = csrf(c, "/ngan-hang")
+    form = {"csrf": token, "file": "draft-20261203.yaml", "id": "draft-who-001", "action": "approve",
+            "question": "Theo QT-01, ai phê duyệt quy trình ISO?", "options": proposal["options"], "answer": "B",
+            "explanation": "QT-01, mục 5.3", "document": "quy-trinh/qt-01.md", "section": "5.3"}
+    bad = c.get(c.post("/ngan-hang/duyet", data={**form, "answer": "F"}).headers["location"]).text
+    assert "đáp án phải là một chữ cái trong ABCD" in bad and "bo-sung" not in {p.name for p in banks.iterdir()}
+    assert c.post("/ngan-hang/duyet", data=form).status_code == 303
+    c.post("/ngan-hang/duyet", data={"csrf": token, "file": "draft-20261203.yaml", "id": "draft-who-002",
+                                     "action": "reject"})
+    published = load_bank(banks).topics["bo-sung"].questions
+    assert [(q.id, q.question, q.answer) for q in published] == [("bo-sung-001", "Theo QT-01, ai phê duyệt quy trình ISO?", 1)]
+    assert "Câu hỏi đề xuất chờ duyệt (0)" in c.get("/ngan-hang").text
+    assert {"draft.approve", "draft.reject"} <= {a["action"] for a in WebStore(store).audit_log()}

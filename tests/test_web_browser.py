@@ -176,11 +176,15 @@ def test_iso_uploads_a_docx_and_the_bot_answers_from_it(browser, site, tmp_path)
     page = sign_in(browser, site, "IS001")
     assert page.inner_text("h1") == "Tài liệu"
     docx = make_docx(tmp_path / "qt-05-xem-xet-lanh-dao.docx")
-    page.set_input_files("input[name=files] >> nth=0", str(docx))
+    broken = tmp_path / "bien-ban-hong.pdf"
+    broken.write_bytes(b"%PDF-1.4\n\x00\x01 not really a PDF")
+    page.set_input_files("input[name=files] >> nth=0", [str(docx), str(broken)])
     page.click("button:has-text('Tải lên và lập chỉ mục')")
     page.wait_for_selector("text=Lập chỉ mục xong", timeout=180_000)  # the page refreshes itself meanwhile
     row = page.inner_text("tr:has-text('qt-05-xem-xet-lanh-dao.docx')")
     assert "QT-05" in row and "02" in row
+    failed = page.inner_text("section:has-text('Tệp không đọc được')")
+    assert "bien-ban-hong.pdf" in failed and "PDF hỏng" in failed  # the reason, in Vietnamese
     shot(page, "tai-lieu")
     reply = say(site.core, tg("501"), "cuộc họp xem xét của lãnh đạo tổ chức mấy lần một năm")[0]
     assert "ít nhất một lần mỗi năm" in reply.text and "QT-05" in reply.text

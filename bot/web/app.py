@@ -19,7 +19,7 @@ from ..app import open_bank
 from ..settings import Settings
 from ..storage import ROLES, Store, WebStore
 from ..storage.web import sign_in_link
-from . import documents, hr
+from . import documents, drafts, hr
 from .auth import ADMIN, COOKIE, CONSOLE_ROLES, HR, Signer, load_key, may, officer_of, set_session
 from .guard import requires
 from .indexing import Indexer
@@ -31,7 +31,8 @@ ACTIONS_VI = {"campaign.create": "Tạo chiến dịch", "campaign.close": "Đó
               "roster.import": "Nhập danh sách cán bộ", "officer.deactivate": "Cho cán bộ nghỉ",
               "officer.activate": "Kích hoạt lại cán bộ", "codes.export": "Xuất mã liên kết",
               "document.upload": "Tải lên tài liệu", "document.replace": "Thay bản mới", "document.remove": "Gỡ tài liệu",
-              "question.handle": "Xử lý câu hỏi", "role.change": "Đổi vai trò"}
+              "question.handle": "Xử lý câu hỏi", "role.change": "Đổi vai trò", "draft.create": "Đề xuất câu hỏi",
+              "draft.approve": "Duyệt câu đề xuất", "draft.reject": "Loại câu đề xuất"}
 SendLink = Callable[[str, str], Awaitable[bool]]  # (staff_id, text) -> sent to one of their chat accounts
 
 
@@ -181,7 +182,7 @@ def create_app(settings: Settings, store: Store | None = None, send_link: SendLi
         Route("/quan-tri", roles),
         Route("/quan-tri/{staff_id}", set_role, methods=["POST"]),
         Route("/nhat-ky", audit),
-        *hr.routes, *documents.routes,
+        *hr.routes, *documents.routes, *drafts.routes,
         Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
     ])
     web = WebStore(store)

@@ -1,5 +1,5 @@
-"""The ISO secretary's pages: documents (upload, replace, remove, re-index), the queue of unanswered
-and disliked questions, the question banks."""
+"""The ISO secretary's pages: documents (upload, replace, remove, re-index) and the queue of unanswered
+and disliked questions."""
 
 from __future__ import annotations
 
@@ -134,13 +134,6 @@ async def handle(request: Request) -> Response:
     return RedirectResponse("/cau-hoi?ok=Đã đánh dấu là đã xử lý.", status_code=303)
 
 
-@requires(ISO)
-async def banks(request: Request) -> Response:
-    bank = request.app.state.bank()
-    return page(request, "banks.html", title="Ngân hàng câu hỏi", topics=bank.topics.values(),
-                problems=bank.problems)
-
-
 routes = [
     Route("/tai-lieu", documents),
     Route("/tai-lieu/tai-len", upload, methods=["POST"]),
@@ -149,5 +142,4 @@ routes = [
     Route("/tai-lieu/tien-do", progress),
     Route("/cau-hoi", queue),
     Route("/cau-hoi/{qid:int}/xu-ly", handle, methods=["POST"]),
-    Route("/ngan-hang", banks),
 ]

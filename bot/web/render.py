@@ -14,6 +14,7 @@ from quizzes.report import STATUS_VI, vi_number
 
 from ..storage import parse_time
 from .auth import ADMIN, HR, ISO, may, officer_of
+from .vi import reading_vi
 
 VN = timezone(timedelta(hours=7))
 ROLE_VI = {"officer": "Cán bộ", "hr": "Tổ chức cán bộ", "iso": "Thư ký ISO", "admin": "Quản trị viên"}
@@ -49,7 +50,7 @@ def percent(value) -> str:
 
 env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                          autoescape=True, trim_blocks=True, lstrip_blocks=True)
-env.filters.update(vn_time=vn_time, vn_date=lambda v: vn_time(v, "%d/%m/%Y"), num=vi_number, percent=percent, vn_day=vn_day,
+env.filters.update(vn_time=vn_time, vn_date=lambda v: vn_time(v, "%d/%m/%Y"), num=vi_number, percent=percent, vn_day=vn_day, reading=reading_vi,
                    status=lambda s: STATUS_VI.get(s, s), role=lambda r: ROLE_VI.get(r, r))
 
 
