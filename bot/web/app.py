@@ -14,7 +14,10 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from indexer.errors import IsobotError
+
 from .. import campaigns
+from .. import messages as m
 from ..app import open_bank
 from ..settings import Settings
 from ..storage import ROLES, Store, WebStore
@@ -32,7 +35,7 @@ ACTIONS_VI = {"campaign.create": "Tạo chiến dịch", "campaign.close": "Đó
               "officer.activate": "Kích hoạt lại cán bộ", "codes.export": "Xuất mã liên kết",
               "document.upload": "Tải lên tài liệu", "document.replace": "Thay bản mới", "document.remove": "Gỡ tài liệu",
               "question.handle": "Xử lý câu hỏi", "role.change": "Đổi vai trò", "draft.create": "Đề xuất câu hỏi",
-              "draft.approve": "Duyệt câu đề xuất", "draft.reject": "Loại câu đề xuất"}
+              "draft.approve": "Duyệt câu đề xuất", "draft.reject": "Loại câu đề xuất", "sign_in": "Đăng nhập"}
 SendLink = Callable[[str, str], Awaitable[bool]]  # (staff_id, text) -> sent to one of their chat accounts
 
 
@@ -58,9 +61,8 @@ async def login_request(request: Request) -> Response:
         return PlainTextResponse("Biểu mẫu đã hết hạn. Hãy tải lại trang đăng nhập.", status_code=403)
     officer = s.store.officer(str(form.get("staff_id", "")).strip()[:40])
     if officer is not None and officer.active and officer.role in CONSOLE_ROLES and s.send_link is not None:
-        from .. import messages as m
-
-        await s.send_link(officer.staff_id, m.WEB_LINK.format(url=sign_in_link(s.store, s.settings.web_base, officer.staff_id)))
+        url = sign_in_link(s.store, s.settings.web_base, officer.staff_id)
+        await s.send_link(officer.staff_id, m.WEB_LINK.format(url=url))
     text = ("Nếu mã cán bộ này có quyền dùng bảng điều hành và đã liên kết tài khoản chat, Trợ lý ISO vừa gửi "
             "liên kết đăng nhập cho bạn." if s.send_link is not None else
             "Máy chủ này chưa chạy cùng bot chat: hãy gõ /web cho Trợ lý ISO để nhận liên kết đăng nhập.")
@@ -99,7 +101,7 @@ async def api_report(request: Request) -> Response:
     s = request.app.state
     try:
         data, _ = campaigns.report_data(s.store, s.bank(), request.query_params.get("campaign") or None)
-    except Exception as e:
+    except IsobotError as e:  # no campaign of that name
         return JSONResponse({"error": str(e)}, status_code=404)
     return JSONResponse(data)
 
@@ -128,7 +130,7 @@ async def set_role(request: Request) -> Response:
 @requires(ADMIN)
 async def audit(request: Request) -> Response:
     return page(request, "audit.html", title="Nhật ký thay đổi", rows=request.app.state.web.audit_log(),
-                actions={**ACTIONS_VI, "sign_in": "Đăng nhập"})
+                actions=ACTIONS_VI)
 
 
 class BankFiles:

@@ -47,11 +47,13 @@ class Signer:
 
 def officer_of(request: Request):
     """The signed-in officer (cached on the request), or None."""
-    if "officer" not in request.state._state:
+    try:
+        return request.state.officer
+    except AttributeError:
         sid = request.app.state.signer.unsign(request.cookies.get(COOKIE))
         request.state.sid = sid
         request.state.officer = request.app.state.web.session_officer(sid) if sid else None
-    return request.state.officer
+        return request.state.officer
 
 
 def may(officer, roles: tuple[str, ...]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -231,8 +232,12 @@ async def summary_xlsx(request: Request) -> Response:
 
 # the roster --------------------------------------------------------------------------------------
 def _uploads(request: Request) -> Path:
+    """Where a roster waits between its preview and its import; previews older than a day are dropped."""
     folder = request.app.state.settings.data_dir / "web" / "roster"
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        if time.time() - old.stat().st_mtime > 86400:
+            old.unlink(missing_ok=True)
     return folder
 
 
