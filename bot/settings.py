@@ -21,6 +21,8 @@ ENV = {
     "ISOBOT_LINK_CODE_DAYS": ("link_code_days", int),
     "ISOBOT_BANKS_DIR": ("banks_dir", Path),
     "ISOBOT_RETRY_DELAY": ("retry_delay", float),
+    "ISOBOT_REVIEW_MONTHS": ("review_months", int),
+    "ISOBOT_LEGAL_REGISTRY": ("legal_registry", Path),
     "ISOBOT_WEB_URL": ("web_url", str),
     "ISOBOT_WEB_MAX_UPLOAD_MB": ("web_max_upload_mb", int),
     "TELEGRAM_BOT_TOKEN": ("telegram_token", str),
@@ -43,6 +45,8 @@ class Settings:
     link_code_days: int = 7
     banks_dir: Path = Path("quizzes/banks")
     retry_delay: float = 2.0  # first wait before a failed send is retried; doubled each time (6 attempts)
+    review_months: int = 12  # a document not reviewed for this long is overdue (QT-01 § 5.8 of the sample base)
+    legal_registry: Path | None = None  # the unit's own replaced-texts list, on top of the shipped one
     web_url: str = ""  # the console's public address, for sign-in links; default http://127.0.0.1:8080
     web_max_upload_mb: int = 20
     telegram_token: str = ""
@@ -71,6 +75,11 @@ class Settings:
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def review_path(self) -> Path:
+        """The last review's findings, written after each `isobot review` and `isobot index --review`."""
+        return self.data_dir / "review.json"
 
     @property
     def web_base(self) -> str:

@@ -80,7 +80,7 @@ def _meta_line(line: str) -> tuple[str, str] | None:
 
 
 _FRONT_KEYS = {"title": "title", "code": "code", "revision": "revision", "effective_date": "effective_date",
-               "ma_hieu": "code", "lan_ban_hanh": "revision", "ngay_hieu_luc": "effective_date"}
+               "ma_hieu": "code", "lan_ban_hanh": "revision", "ngay_hieu_luc": "effective_date", "reviewed": "reviewed"}
 
 
 def read(path: Path, limits: Limits = LIMITS) -> RawDocument:

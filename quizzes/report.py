@@ -191,7 +191,8 @@ def vi_number(value: float | int | None) -> str:
 def svg_bars(rows: list[dict], label: str, value: str, title: str) -> str:
     width, bar_h, left = 640, 26, 220
     height = 40 + bar_h * max(1, len(rows))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="{_html(title)}">',
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+             f'role="img" aria-label="{_html(title)}">',
              f'<text x="0" y="18" font-size="15" font-weight="bold">{_html(title)}</text>']
     for i, r in enumerate(rows):
         v = float(r.get(value) or 0)

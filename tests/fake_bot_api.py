@@ -54,6 +54,7 @@ class FakeBotAPI:
         self.failures: list[tuple[str, dict, object]] = []  # (method, params, fault) of every failed call
         self.retry_after = 1  # seconds in a 429 given as a bare ``429``
         self.hang_seconds = 3.0  # how long a "hang" keeps the connection open without answering
+        self.answer_after = 0.0  # seconds a delivered message's reply takes (the user sees it at once)
         self.queued_faults: dict[str, list] = {}
         self.random_rate = 0.0
         self.random_methods: frozenset[str] = frozenset()
@@ -227,6 +228,8 @@ class FakeBotAPI:
             self.calls.append((method, params))
             self.stamps.append(time.monotonic())
             self.cond.notify_all()
+        if method != "getMe" and self.answer_after:
+            time.sleep(self.answer_after)  # delivered (and seen) already; the bot hears back later
 
     def sent(self, method: str = "sendMessage") -> list[dict]:
         with self.cond:

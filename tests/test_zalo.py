@@ -154,3 +154,24 @@ def test_typed_answer_quiz_on_zalo(core, fake):
     texts = [c["text"] for c in fake.sent()]
     assert texts[-1].startswith("🏁 Kết thúc lượt ôn luyện")
     assert core.store.db.execute("select count(*) from answers").fetchone()[0] == 8
+
+
+def test_an_answer_never_overtakes_the_delivery_of_its_question(core, fake):
+    """The officer answers the moment the question shows, before the server's reply to our send came
+    back (a slow network): the answer still counts, for that question."""
+    code, _ = core.store.create_code("CB002")
+
+    async def scenario():
+        fake.push(fake.message("z6", code, "r0"))
+        await wait(fake, 1)
+        fake.push(fake.message("z6", "/quiz ho-so", "r1"))
+        await wait(fake, 3)
+        fake.answer_after = 1.0
+        fake.push(fake.message("z6", "a", "r2"))
+        await wait(fake, 4)  # the feedback; the next question reached the server, its reply is slow
+        fake.push(fake.message("z6", "b", "r3"))  # at once
+        sent = await wait(fake, 7)
+        assert "Câu 3/8" in sent[-1]["text"]
+
+    poll(core, fake, scenario)
+    assert core.store.db.execute("select count(*) from answers").fetchone()[0] == 2

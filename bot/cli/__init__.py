@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import chat, knowledge, officers, quiz  # noqa: F401  (each registers its commands on the group)
+from . import chat, knowledge, officers, quiz, review  # noqa: F401  (each registers its commands on the group)
 from .group import UserError, cli, folder_options
 
 folder_options(cli)

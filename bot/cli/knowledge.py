@@ -38,8 +38,9 @@ def model(settings: Settings) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--progress-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help='Keep {"done", "total"} texts embedded in this JSON file (the web console reads it).')
+@click.option("--review", "then_review", is_flag=True, help="Then review the documents (see `isobot review`).")
 @click.pass_obj
-def index(settings: Settings, as_json: bool, progress_file: Path | None) -> None:
+def index(settings: Settings, as_json: bool, progress_file: Path | None, then_review: bool) -> None:
     """Index the knowledge folder (incremental; atomic swap).
 
     \b
@@ -59,13 +60,19 @@ def index(settings: Settings, as_json: bool, progress_file: Path | None) -> None
                          progress=sys.stderr.isatty(), log=log, on_progress=on_progress if progress_file else None)
     for failure in report.failed:
         log(f"skipped {failure['path']}: {failure['error']}")
+    findings = None
+    if then_review:
+        from .review import run_review
+
+        findings = run_review(settings)
     if as_json:
-        echo_json(report.as_json())
+        echo_json({**report.as_json(), **({"findings": len(findings)} if findings is not None else {})})
     else:
         click.echo(
             f"{report.documents} documents, {report.chunks} chunks: {len(report.added)} added, "
             f"{len(report.updated)} updated, {len(report.removed)} removed, {report.unchanged} unchanged, "
             f"{len(report.failed)} failed ({report.seconds:.1f} s)"
+            + (f"; review: {len(findings)} findings" if findings is not None else "")
         )
 
 

@@ -104,6 +104,9 @@ class Deliverer:
         self.channels = dict(channels or {})
         self.policy = policy
         self.in_flight: set[tuple[str, str]] = set()
+        # one person's messages are answered in order, each once the reply before it was delivered
+        # (so an answer to a quiz question never overtakes the delivery of that question)
+        self._people: dict[tuple[str, str], list] = {}  # (platform, user) -> [lock, holders and waiters]
 
     async def journal(self, incoming: Incoming) -> None:
         await self.worker(self.core.journal, incoming)
@@ -114,14 +117,21 @@ class Deliverer:
         if incoming.update_id and key in self.in_flight:
             return False
         self.in_flight.add(key)
+        person = (incoming.sender.platform, incoming.sender.user_id)
+        slot = self._people.setdefault(person, [asyncio.Lock(), 0])
+        slot[1] += 1
         try:
-            outbox = await self.worker(self.core.receive, incoming)
-            return await self.deliver(outbox)
+            async with slot[0]:
+                outbox = await self.worker(self.core.receive, incoming)
+                return await self.deliver(outbox)
         except Exception:
             log.exception("could not answer %s:%s; it stays in the journal", *key)
             return False
         finally:
             self.in_flight.discard(key)
+            slot[1] -= 1
+            if not slot[1]:
+                self._people.pop(person, None)
 
     async def deliver(self, outbox: Outbox) -> bool:
         parts = [(channel, part) for o in outbox.outgoing if (channel := self.channels.get(o.platform))
