@@ -281,3 +281,6 @@ WEB_LINK = ("🔐 Liên kết đăng nhập bảng điều hành Trợ lý ISO (
             "đừng chuyển cho người khác):\n{url}")
 WEB_NOT_ALLOWED = ("Bảng điều hành chỉ dành cho cán bộ tổ chức cán bộ, thư ký ISO và quản trị viên. "
                    "Nếu bạn cần quyền này, hãy liên hệ quản trị viên.")
+REVIEW_NEWS = "🔎 Rà soát tài liệu ISO: có {n} phát hiện mới."
+REVIEW_MORE = "… và {n} phát hiện khác."
+REVIEW_WHERE = "Xem chi tiết và đề xuất sửa trên bảng điều hành: {url}"

@@ -115,3 +115,42 @@ def test_review_from_the_command_line(flawed, capsys):
             "missing_section", "review_overdue"} <= kinds
     assert set(out["findings"][0]) == {"kind", "documents", "sections", "quotes", "message", "suggestion"}
     assert json.loads((base / "data" / "review.json").read_text(encoding="utf-8")) == out
+
+
+def test_what_is_new_in_a_review_is_told_once(flawed, tmp_path):
+    from bot.reviews import news, run_review
+    from bot.settings import Settings
+    from bot.storage import Store
+
+    base, _ = flawed
+    settings = Settings(data_dir=base / "data", web_url="https://iso.phuong.example")
+    store = Store(tmp_path / "isobot.db")
+    found = run_review(settings)
+    store.set_meta("review_seen", "[]")
+    text = news(store, settings)
+    assert text.startswith(f"🔎 Rà soát tài liệu ISO: có {len(found)} phát hiện mới.")
+    assert "https://iso.phuong.example/ra-soat" in text and f"… và {len(found) - 5} phát hiện khác." in text
+    assert news(store, settings) is None  # told once
+
+
+def test_the_review_page_lists_the_findings(flawed, tmp_path):
+    from starlette.testclient import TestClient
+
+    from bot.roster import import_officers
+    from bot.settings import Settings
+    from bot.storage import Store
+    from bot.storage.web import sign_in_link
+    from bot.web.app import create_app
+    from test_web import ROSTER_ISO
+
+    base, _ = flawed
+    settings = Settings(data_dir=base / "data", banks_dir=FIXTURES / "banks")
+    store = Store(tmp_path / "isobot.db")
+    (tmp_path / "roster.csv").write_text(ROSTER_ISO, encoding="utf-8")
+    import_officers(store, tmp_path / "roster.csv")
+    app = create_app(settings.replace(data_dir=base / "data"), store)
+    c = TestClient(app, base_url="http://127.0.0.1:8080", follow_redirects=False)
+    c.get(sign_in_link(store, "http://127.0.0.1:8080", "IS001").removeprefix("http://127.0.0.1:8080"))
+    page = c.get("/ra-soat").text
+    assert "Văn bản pháp luật đã được thay thế" in page and "Mâu thuẫn giữa các tài liệu (2)" in page
+    assert "118/2025/NĐ-CP" in page

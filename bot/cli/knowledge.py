@@ -62,7 +62,7 @@ def index(settings: Settings, as_json: bool, progress_file: Path | None, then_re
         log(f"skipped {failure['path']}: {failure['error']}")
     findings = None
     if then_review:
-        from .review import run_review
+        from ..reviews import run_review
 
         findings = run_review(settings)
     if as_json:

@@ -9,23 +9,6 @@ from ..settings import Settings
 from .group import cli, echo_json, json_option
 
 
-def run_review(settings: Settings) -> list:
-    """Review the current index and keep the findings in the data folder (for the bots and the console)."""
-    import json
-
-    from indexer import store
-    from indexer.review import Options, review
-
-    findings = review(store.load(settings.data_dir),
-                      Options(review_months=settings.review_months, registry=settings.legal_registry))
-    path = settings.review_path
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"findings": [f.as_json() for f in findings]}, ensure_ascii=False, indent=1),
-                   encoding="utf-8")
-    tmp.replace(path)
-    return findings
-
-
 @cli.command()
 @json_option
 @click.pass_obj
@@ -37,6 +20,8 @@ def review(settings: Settings, as_json: bool) -> None:
     Example:
         isobot review --json
     """
+    from ..reviews import run_review
+
     findings = run_review(settings)
     if as_json:
         echo_json({"findings": [f.as_json() for f in findings]})

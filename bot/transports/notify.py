@@ -34,11 +34,34 @@ async def dispatch_due(core: Core, deliverer: Deliverer) -> int:
     return sent
 
 
+async def dispatch_review(core: Core, deliverer: Deliverer) -> int:
+    """Tell the ISO secretaries and admins what the last review found that they were not told yet."""
+    from ..reviews import news
+
+    text = await deliverer.worker(news, core.store, core.knowledge.settings)
+    if text is None:
+        return 0
+    sent = 0
+    for officer in await deliverer.worker(core.store.officers, None, True):
+        if officer.role not in ("iso", "admin"):
+            continue
+        for account in await deliverer.worker(core.store.accounts, officer.staff_id):
+            channel = deliverer.channels.get(account["platform"])
+            try:
+                for part in channel.render(account["chat_id"], Reply(text)) if channel else []:
+                    await with_retry(part.send, deliverer.policy, channel.classify, "review notice")
+                sent += bool(channel)
+            except SendFailed as e:
+                log.warning("review notice to %s failed: %s", officer.staff_id, e)
+    return sent
+
+
 async def notify_loop(core: Core, deliverer: Deliverer, stop: asyncio.Event, every: float = 30.0) -> None:
     """Notifications live in the database; this loop picks them up at every start."""
     while not stop.is_set():
         try:
             await dispatch_due(core, deliverer)
+            await dispatch_review(core, deliverer)
         except Exception:
             log.exception("notification round failed")
         try:

@@ -3,6 +3,7 @@ and disliked questions."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -14,11 +15,19 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from indexer import store as index_store
+from indexer.errors import IsobotError
 from indexer.readers import SUFFIXES
 
+from ..reviews import last_findings, run_review
 from .auth import ISO
 from .guard import requires
 from .render import page
+
+
+KINDS_VI = {"legal_reference": "Văn bản pháp luật đã được thay thế", "contradiction": "Mâu thuẫn giữa các tài liệu",
+            "missing_field": "Thiếu thông tin kiểm soát", "duplicate_code": "Trùng mã hiệu",
+            "review_overdue": "Quá hạn rà soát định kỳ", "dangling_reference": "Viện dẫn không tồn tại",
+            "missing_section": "Thiếu mục bắt buộc"}
 
 
 def safe_name(filename: str) -> str | None:
@@ -134,12 +143,36 @@ async def handle(request: Request) -> Response:
     return RedirectResponse("/cau-hoi?ok=Đã đánh dấu là đã xử lý.", status_code=303)
 
 
+@requires(ISO)
+async def findings(request: Request) -> Response:
+    """The last review (after each re-index, or on demand), grouped by kind."""
+    s = request.app.state
+    rows = last_findings(s.settings)
+    when = s.settings.review_path.stat().st_mtime if s.settings.review_path.exists() else None
+    groups: dict[str, list] = {}
+    for f in rows:
+        groups.setdefault(f["kind"], []).append(f)
+    return page(request, "review.html", title="Rà soát tài liệu", groups=groups, kinds=KINDS_VI, total=len(rows),
+                when=when, notice=request.query_params.get("ok", ""), error=request.query_params.get("loi", ""))
+
+
+@requires(ISO)
+async def review_now(request: Request) -> Response:
+    try:
+        found = await asyncio.to_thread(run_review, request.app.state.settings)
+    except IsobotError:
+        return RedirectResponse("/ra-soat?loi=Chưa có chỉ mục tài liệu: hãy lập chỉ mục trước.", status_code=303)
+    return RedirectResponse(f"/ra-soat?ok=Đã rà soát: {len(found)} phát hiện.", status_code=303)
+
+
 routes = [
     Route("/tai-lieu", documents),
     Route("/tai-lieu/tai-len", upload, methods=["POST"]),
     Route("/tai-lieu/go", remove, methods=["POST"]),
     Route("/tai-lieu/lap-chi-muc", reindex, methods=["POST"]),
     Route("/tai-lieu/tien-do", progress),
+    Route("/ra-soat", findings),
+    Route("/ra-soat", review_now, methods=["POST"]),
     Route("/cau-hoi", queue),
     Route("/cau-hoi/{qid:int}/xu-ly", handle, methods=["POST"]),
 ]

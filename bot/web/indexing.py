@@ -41,7 +41,7 @@ class Indexer:
         progress = s.data_dir / "web" / f"index-{job_id}.json"
         progress.parent.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "bot.cli", "--knowledge", str(s.knowledge_dir), "--data", str(s.data_dir),
-               "index", "--json", "--progress-file", str(progress)]
+               "index", "--json", "--review", "--progress-file", str(progress)]
         try:
             proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.PIPE,
                                                         stderr=asyncio.subprocess.PIPE)

@@ -50,7 +50,8 @@ def percent(value) -> str:
 
 env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                          autoescape=True, trim_blocks=True, lstrip_blocks=True)
-env.filters.update(vn_time=vn_time, vn_date=lambda v: vn_time(v, "%d/%m/%Y"), num=vi_number, percent=percent, vn_day=vn_day, reading=reading_vi,
+env.filters.update(vn_stamp=lambda t: datetime.fromtimestamp(t, VN).strftime("%d/%m/%Y %H:%M") if t else "",
+                   vn_time=vn_time, vn_date=lambda v: vn_time(v, "%d/%m/%Y"), num=vi_number, percent=percent, vn_day=vn_day, reading=reading_vi,
                    status=lambda s: STATUS_VI.get(s, s), role=lambda r: ROLE_VI.get(r, r))
 
 
@@ -61,7 +62,8 @@ def page(request: Request, template: str, status_code: int = 200, **context) -> 
     if may(officer, HR):
         nav += [("/", "Tổng quan"), ("/chien-dich", "Chiến dịch"), ("/tong-hop", "Tổng hợp năm"), ("/can-bo", "Cán bộ")]
     if may(officer, ISO):
-        nav += [("/tai-lieu", "Tài liệu"), ("/cau-hoi", "Câu hỏi chưa trả lời"), ("/ngan-hang", "Ngân hàng câu hỏi")]
+        nav += [("/tai-lieu", "Tài liệu"), ("/ra-soat", "Rà soát"), ("/cau-hoi", "Câu hỏi chưa trả lời"),
+                ("/ngan-hang", "Ngân hàng câu hỏi")]
     if may(officer, ADMIN):
         nav += [("/quan-tri", "Phân quyền"), ("/nhat-ky", "Nhật ký")]
     html = env.get_template(template).render(
