@@ -47,6 +47,13 @@ def review(index: IndexData, options: Options = Options()) -> list[Finding]:
     return findings
 
 
+def _around(line: str, quote: str, width: int = 120) -> str:
+    """The words around ``quote`` in a long line (a flattened table can run to thousands of characters)."""
+    at = max(0, line.find(quote))
+    start, end = max(0, at - width), min(len(line), at + len(quote) + width // 2)
+    return ("…" if start else "") + line[start:end].strip() + ("…" if end < len(line) else "")
+
+
 def _legal(index: IndexData, registry) -> list[dict]:
     out, seen = [], set()
     for c in index.chunks:
@@ -59,7 +66,7 @@ def _legal(index: IndexData, registry) -> list[dict]:
                 since = date.fromisoformat(entry.since).strftime("%d/%m/%Y") if entry.since else ""
                 new = ", ".join(entry.replaced_by)
                 out.append({"kind": "legal_reference", "documents": [c.source], "sections": [c.section],
-                            "quotes": [line.strip()[:300]],
+                            "quotes": [_around(line, citation.quote)],
                             "message": f"Trích dẫn {entry.kind} {entry.text} ({entry.subject}) đã được thay thế bởi {new}"
                                        + (f" từ ngày {since}" if since else "")
                                        + (f" ({entry.stated_in})" if entry.stated_in else "")

@@ -39,7 +39,9 @@ def findings(index, options) -> list[dict]:
         code = (d.get("code") or "").strip()
         if code:
             by_code[code.upper()].append(source)
-        controlled = code or d.get("revision") or d.get("effective_date")
+        # a controlled document of the unit: a procedure code, or a revision or date of its own (a
+        # procedure copied from the portal carries only the portal's code)
+        controlled = code.upper().startswith(options.procedure_prefix.upper()) or d.get("revision") or d.get("effective_date")
         missing = [FIELDS_VI[k] for k in FIELDS_VI if controlled and not str(d.get(k) or "").strip()]
         if missing:
             out.append({"kind": "missing_field", "documents": [source], "quotes": [d.get("title", "")],
