@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import store
+from . import changes, store
 from .documents import Chunk
 from .embedder import Embedder
 from .errors import DocumentError, IndexMismatch, IndexMissing, IsobotError
@@ -33,12 +33,13 @@ class BuildReport:
     failed: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     notice: str = ""  # why everything was re-embedded, when it was
+    changes: list[dict] = field(default_factory=list)  # updated documents' changed sections (indexer.changes)
 
     def as_json(self) -> dict:
         return {
             "documents": self.documents, "chunks": self.chunks, "added": len(self.added),
             "updated": len(self.updated), "removed": len(self.removed), "unchanged": self.unchanged,
-            "failed": self.failed, "seconds": round(self.seconds, 3),
+            "failed": self.failed, "seconds": round(self.seconds, 3), "changed": [c["source"] for c in self.changes],
         }
 
 
@@ -207,4 +208,7 @@ def _build(knowledge_dir, data_dir, embedder, progress, max_words, log, limits, 
     }
     store.write(data_dir, store.IndexData(manifest, all_chunks, vectors, titles))
     report.chunks = len(all_chunks)
+    report.changes = [e for source in report.updated if (e := changes.diff(
+        source, old.chunks[slice(*old_docs[source]["chunks"])], all_chunks[slice(*ordered[source]["chunks"])]))]
+    changes.record(data_dir, report.changes)
     return report

@@ -98,29 +98,52 @@ def campaign() -> None:
 
 
 @campaign.command(name="create")
-@click.option("--name", required=True)
-@click.option("--bank", "topics", required=True, help="Topic ids, comma separated.")
-@click.option("--questions", type=int, required=True)
-@click.option("--pass-mark", type=float, required=True, help="Percent of right answers to pass.")
-@click.option("--start", required=True, help="YYYY-MM-DD")
-@click.option("--end", required=True, help="YYYY-MM-DD")
+@click.option("--name")
+@click.option("--bank", "topics", help="Topic ids, comma separated.")
+@click.option("--questions", type=int)
+@click.option("--pass-mark", type=float, help="Percent of right answers to pass.")
+@click.option("--start", help="YYYY-MM-DD")
+@click.option("--end", help="YYYY-MM-DD")
 @click.option("--units", default="all", show_default=True, help="Units, comma separated, or all.")
 @click.option("--attempts", default=1, show_default=True)
 @click.option("--seconds-per-question", "seconds", default=0, show_default=True, help="0 = untimed.")
 @click.option("--remind-every", default=3, show_default=True, help="Days between reminders (and the day before the end).")
+@click.option("--from-change", "change", default=None, metavar="DOCUMENT",
+              help="Instead: propose draft questions on the sections a document's new revision changed.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def campaign_create(settings: Settings, name, topics, questions, pass_mark, start, end, units, attempts, seconds,
-                    remind_every, as_json) -> None:
+                    remind_every, change, as_json) -> None:
     """Create a campaign; assigned officers are notified at the start and reminded until they finish.
+    With --from-change, propose questions on what a document's new revision changed, for review first.
 
     \b
     Example:
         isobot campaign create --name "Quý IV/2026" --bank nhan-thuc,mot-cua --questions 10 \\
             --pass-mark 80 --start 2026-12-01 --end 2026-12-15 --units all --attempts 2
+        isobot campaign create --from-change QT-04
     """
     from .. import campaigns
     from ..app import open_bank, open_store
+
+    if change:
+        from ..changes import propose
+
+        out = propose(settings, change)
+        if as_json:
+            echo_json(out)
+        else:
+            click.echo(f"{out['questions']} draft questions on {len(out['sections'])} changed sections of "
+                       f"{out['code'] or out['source']} written to {out['file']}: approve them in the web console "
+                       "(Ngân hàng câu hỏi), then create the campaign with --bank bo-sung"
+                       if out["questions"] else
+                       f"no question could be drafted from the changed sections of {out['code'] or out['source']} "
+                       "(they hold no step or record table): write them by hand")
+        return
+    missing = [f"--{n}" for n, v in (("name", name), ("bank", topics), ("questions", questions),
+                                      ("pass-mark", pass_mark), ("start", start), ("end", end)) if v is None]
+    if missing:
+        raise click.UsageError(f"missing {', '.join(missing)} (or use --from-change DOCUMENT)")
 
     unit_list = None if units.strip().lower() == "all" else [u.strip() for u in units.split(",") if u.strip()]
     row = campaigns.create(open_store(settings), open_bank(settings), name, [t.strip() for t in topics.split(",")],

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from indexer import changes
 from indexer import store as index_store
 from indexer.errors import IsobotError
 from indexer.readers import SUFFIXES
@@ -58,7 +59,8 @@ async def documents(request: Request) -> Response:
     docs = [{"source": src, **d, "chunks": d["chunks"][1] - d["chunks"][0]} for src, d in manifest["documents"].items()]
     job = s.web.job()
     report = json.loads(job["report"]) if job and job.get("report") else None
-    return page(request, "documents.html", title="Tài liệu", docs=docs, failed=manifest.get("failed", []),
+    history = changes.history(s.settings.data_dir)[-20:][::-1]
+    return page(request, "documents.html", title="Tài liệu", docs=docs, failed=manifest.get("failed", []), history=history,
                 built=manifest.get("created_at", ""), job=job, report=report,
                 max_mb=s.settings.web_max_upload_mb, notice=request.query_params.get("ok", ""),
                 error=request.query_params.get("loi", ""))
@@ -165,12 +167,31 @@ async def review_now(request: Request) -> Response:
     return RedirectResponse(f"/ra-soat?ok=Đã rà soát: {len(found)} phát hiện.", status_code=303)
 
 
+@requires(ISO)
+async def propose_change(request: Request) -> Response:
+    """Draft questions on what a document's last revision changed, to approve on the banks page."""
+    from ..changes import propose
+
+    s = request.app.state
+    try:
+        out = propose(s.settings, str(request.state.form.get("source", "")))
+    except IsobotError:
+        return RedirectResponse("/tai-lieu?loi=Không có thay đổi nào được ghi nhận cho tài liệu này.", status_code=303)
+    s.web.audit(request.state.officer.staff_id, "draft.create", out["file"].rsplit("/", 1)[-1], None, out)
+    if not out["questions"]:
+        return RedirectResponse("/tai-lieu?loi=Phần thay đổi không có bảng các bước hoặc hồ sơ để tự đề xuất câu hỏi; "
+                                "hãy soạn câu hỏi thủ công.", status_code=303)
+    return RedirectResponse(f"/ngan-hang?ok=Đã đề xuất {out['questions']} câu hỏi về phần thay đổi, chờ duyệt.",
+                            status_code=303)
+
+
 routes = [
     Route("/tai-lieu", documents),
     Route("/tai-lieu/tai-len", upload, methods=["POST"]),
     Route("/tai-lieu/go", remove, methods=["POST"]),
     Route("/tai-lieu/lap-chi-muc", reindex, methods=["POST"]),
     Route("/tai-lieu/tien-do", progress),
+    Route("/tai-lieu/de-xuat-thay-doi", propose_change, methods=["POST"]),
     Route("/ra-soat", findings),
     Route("/ra-soat", review_now, methods=["POST"]),
     Route("/cau-hoi", queue),
