@@ -39,7 +39,7 @@ class BuildReport:
         return {
             "documents": self.documents, "chunks": self.chunks, "added": len(self.added),
             "updated": len(self.updated), "removed": len(self.removed), "unchanged": self.unchanged,
-            "failed": self.failed, "seconds": round(self.seconds, 3), "changed": [c["source"] for c in self.changes],
+            "failed": self.failed, "seconds": round(self.seconds, 3),
         }
 
 
