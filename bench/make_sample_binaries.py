@@ -27,7 +27,7 @@ KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
 DOCX_PATH = KNOWLEDGE / "quy-trinh-iso" / "qt-05-xem-xet-cua-lanh-dao.docx"
 PDF_PATH = KNOWLEDGE / "so-tay" / "mtcl-2026-muc-tieu-chat-luong.pdf"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FIXED_DATE = dt.datetime(2025, 9, 15, 8, 0, 0, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2025, 8, 15, 8, 0, 0, tzinfo=dt.timezone.utc)
 
 # A document is a title, metadata rows and a list of blocks:
 #   ("h2", text) section heading, ("h3", text) sub-section heading, ("p", text) paragraph,
@@ -36,13 +36,15 @@ FIXED_DATE = dt.datetime(2025, 9, 15, 8, 0, 0, tzinfo=dt.timezone.utc)
 QT05_TITLE = "Quy trình xem xét của lãnh đạo"
 QT05_META = [
     ("Mã hiệu", "QT-05"),
-    ("Lần ban hành", "02"),
-    ("Ngày hiệu lực", "15/09/2025"),
-    ("Người soạn thảo", "Thư ký ISO (Công chức Văn phòng - Thống kê)"),
+    ("Lần ban hành", "01"),
+    ("Ngày hiệu lực", "15/08/2025"),
+    ("Người soạn thảo", "Thư ký ISO (công chức Văn phòng HĐND và UBND phường)"),
     ("Người xem xét", "Phó Chủ tịch UBND phường"),
     ("Người phê duyệt", "Chủ tịch UBND phường"),
 ]
 QT05_BLOCKS = [
+    ("p", "Đây là tài liệu mẫu, soạn để trình diễn trợ lý isobot; thời hạn, người thực hiện và biểu mẫu nội bộ "
+          "đều là giả định."),
     ("h2", "1. Mục đích"),
     ("p", "Quy định cách lãnh đạo UBND phường Hoàng Mai định kỳ xem xét hệ thống quản lý chất lượng, "
           "để bảo đảm hệ thống luôn phù hợp, thỏa đáng, có hiệu lực và đi đúng định hướng của phường; "
@@ -85,23 +87,23 @@ QT05_BLOCKS = [
     ("table", ["Nội dung đầu vào", "Người chuẩn bị"], [
         ["Tình trạng thực hiện các quyết định của lần xem xét trước", "Thư ký ISO"],
         ["Thay đổi của các vấn đề bên ngoài và nội bộ liên quan đến HTQLCL (văn bản pháp luật mới, thay "
-         "đổi tổ chức, nhân sự)", "Thư ký ISO, công chức Văn phòng - Thống kê"],
+         "đổi tổ chức, nhân sự)", "Thư ký ISO, công chức Văn phòng HĐND và UBND phường"],
         ["Mức độ hài lòng của người dân và kết quả khảo sát theo QT-09", "Thư ký ISO"],
-        ["Phản ánh, kiến nghị của người dân và kết quả xử lý theo QT-08", "Công chức Văn phòng - Thống kê"],
+        ["Phản ánh, kiến nghị của người dân và kết quả xử lý theo QT-08", "Công chức Văn phòng HĐND và UBND phường"],
         ["Mức độ đạt các mục tiêu chất lượng của năm", "Thư ký ISO"],
         ["Kết quả thực hiện các quá trình: số hồ sơ tiếp nhận, giải quyết, tỷ lệ đúng hạn, số hồ sơ trễ "
-         "hạn và lý do", "Công chức Bộ phận Một cửa"],
+         "hạn và lý do", "Công chức Trung tâm Phục vụ hành chính công phường"],
         ["Sự không phù hợp và hành động khắc phục (số phiếu đã lập, đã đóng, còn mở)", "Thư ký ISO"],
         ["Kết quả theo dõi, đo lường và kết quả đánh giá nội bộ, đánh giá của bên ngoài", "Trưởng đoàn đánh giá nội bộ"],
         ["Kết quả thực hiện của bên cung cấp bên ngoài (dịch vụ bưu chính công ích)", "Thư ký ISO"],
-        ["Sự thỏa đáng của nguồn lực: nhân sự, trang thiết bị, đường truyền", "Công chức Văn phòng - Thống kê"],
+        ["Sự thỏa đáng của nguồn lực: nhân sự, trang thiết bị, đường truyền", "Công chức Văn phòng HĐND và UBND phường"],
         ["Hiệu lực của các hành động giải quyết rủi ro và cơ hội theo QT-06", "Thư ký ISO"],
         ["Các cơ hội cải tiến, sáng kiến của công chức", "Các bộ phận"],
     ]),
     ("h3", "5.4 Tiến hành cuộc họp"),
     ("p", "Chủ tịch UBND phường chủ trì cuộc họp; khi Chủ tịch vắng mặt, Phó Chủ tịch phụ trách ISO được "
-          "ủy quyền chủ trì. Thành phần gồm các thành viên Ban chỉ đạo ISO, Thư ký ISO, công chức Bộ phận "
-          "Một cửa và công chức phụ trách các lĩnh vực có thủ tục hành chính trong phạm vi hệ thống."),
+          "ủy quyền chủ trì. Thành phần gồm các thành viên Ban chỉ đạo ISO, Thư ký ISO, công chức Trung tâm "
+          "Phục vụ hành chính công phường và công chức phụ trách các lĩnh vực có thủ tục hành chính trong phạm vi hệ thống."),
     ("p", "Từng nội dung đầu vào được trình bày, thảo luận và kết luận. Thư ký ISO ghi BM.05.02 Biên bản họp "
           "xem xét của lãnh đạo, có chữ ký của người chủ trì và thư ký cuộc họp."),
     ("h3", "5.5 Đầu ra của xem xét"),
@@ -152,17 +154,18 @@ MTCL_META = [
     ("Mã hiệu", "MTCL-2026"),
     ("Lần ban hành", "01"),
     ("Ngày hiệu lực", "05/01/2026"),
-    ("Người soạn thảo", "Thư ký ISO (Công chức Văn phòng - Thống kê)"),
+    ("Người soạn thảo", "Thư ký ISO (công chức Văn phòng HĐND và UBND phường)"),
     ("Người xem xét", "Phó Chủ tịch UBND phường"),
     ("Người phê duyệt", "Chủ tịch UBND phường"),
 ]
 MTCL_BLOCKS = [
+    ("p", "Đây là tài liệu mẫu, soạn để trình diễn trợ lý isobot; các chỉ tiêu và số liệu năm 2025 đều là giả định."),
     ("h2", "1. Mục đích"),
     ("p", "Cụ thể hóa chính sách chất lượng của UBND phường Hoàng Mai thành các mục tiêu đo lường được cho "
           "năm 2026, phân công người theo dõi và làm căn cứ đánh giá kết quả hoạt động của hệ thống quản lý "
           "chất lượng."),
     ("h2", "2. Phạm vi áp dụng"),
-    ("p", "Áp dụng cho Bộ phận Một cửa, các công chức giải quyết thủ tục hành chính và các bộ phận tham gia "
+    ("p", "Áp dụng cho Trung tâm Phục vụ hành chính công phường, các công chức giải quyết thủ tục hành chính và các bộ phận tham gia "
           "hệ thống quản lý chất lượng của UBND phường, từ ngày 05/01/2026 đến hết ngày 31/12/2026."),
     ("h2", "3. Căn cứ xây dựng mục tiêu"),
     ("ul", [
@@ -177,11 +180,11 @@ MTCL_BLOCKS = [
      ["Cách đo: số hồ sơ trả kết quả đúng hoặc trước hạn chia cho tổng số hồ sơ đã giải quyết, lấy từ hệ "
       "thống thông tin giải quyết thủ tục hành chính.",
       "Tần suất theo dõi: hằng tháng.",
-      "Trách nhiệm: công chức Bộ phận Một cửa tổng hợp; Thư ký ISO báo cáo."]),
+      "Trách nhiệm: công chức Trung tâm Phục vụ hành chính công phường tổng hợp; Thư ký ISO báo cáo."]),
     ("goal", "MT2. 100% hồ sơ trễ hạn có Phiếu xin lỗi và hẹn lại ngày trả kết quả gửi người dân trước ngày hẹn.",
      ["Cách đo: số Phiếu xin lỗi đã gửi trước ngày hẹn so với số hồ sơ trễ hạn trong tháng.",
       "Tần suất theo dõi: hằng tháng.",
-      "Trách nhiệm: công chức Bộ phận Một cửa."]),
+      "Trách nhiệm: công chức Trung tâm Phục vụ hành chính công phường."]),
     ("goal", "MT3. Tỷ lệ người dân, tổ chức hài lòng hoặc rất hài lòng đạt từ 95% trở lên.",
      ["Cách đo: theo QT-09 Quy trình đo lường sự hài lòng, trên tổng số phiếu khảo sát hợp lệ.",
       "Tần suất theo dõi: hằng quý.",
@@ -189,11 +192,11 @@ MTCL_BLOCKS = [
     ("goal", "MT4. Tỷ lệ hồ sơ thủ tục hành chính được nộp trực tuyến đạt từ 60% trở lên.",
      ["Cách đo: số hồ sơ nộp qua Cổng Dịch vụ công quốc gia hoặc VNeID chia cho tổng số hồ sơ tiếp nhận.",
       "Tần suất theo dõi: hằng quý.",
-      "Trách nhiệm: công chức Bộ phận Một cửa."]),
+      "Trách nhiệm: công chức Trung tâm Phục vụ hành chính công phường."]),
     ("goal", "MT5. 100% phản ánh, kiến nghị thuộc thẩm quyền của phường được trả lời đúng thời hạn theo QT-08.",
      ["Cách đo: số phản ánh, kiến nghị trả lời đúng hạn so với tổng số đã nhận trong quý.",
       "Tần suất theo dõi: hằng quý.",
-      "Trách nhiệm: công chức Văn phòng - Thống kê."]),
+      "Trách nhiệm: công chức Văn phòng HĐND và UBND phường."]),
     ("goal", "MT6. Không có phản ánh nào về thái độ phục vụ của công chức được xác định là đúng.",
      ["Cách đo: số phản ánh về thái độ phục vụ đã được xác minh là đúng.",
       "Tần suất theo dõi: hằng quý.",
@@ -211,12 +214,14 @@ MTCL_BLOCKS = [
     ("h2", "5. Kế hoạch thực hiện mục tiêu"),
     ("ul", [
         "Theo dõi hồ sơ sắp đến hạn mỗi sáng trên hệ thống, nhắc công chức giải quyết trước hạn 01 ngày "
-        "làm việc (MT1, MT2); thực hiện từ tháng 01/2026; trách nhiệm: công chức Bộ phận Một cửa.",
+        "làm việc (MT1, MT2); thực hiện từ tháng 01/2026; trách nhiệm: công chức Trung tâm Phục vụ hành chính "
+        "công phường.",
         "Bố trí thêm 01 công chức tiếp nhận vào sáng thứ Hai và thứ Ba là các buổi đông người (MT1, MT3); "
         "thực hiện trong quý I/2026; trách nhiệm: Chủ tịch UBND phường.",
         "Đặt máy tính có người hướng dẫn nộp hồ sơ trực tuyến tại khu vực chờ (MT4); quý I/2026; trách "
-        "nhiệm: công chức Văn phòng - Thống kê.",
-        "Tập huấn kỹ năng giao tiếp, ứng xử với người dân cho Bộ phận Một cửa (MT3, MT6); quý II/2026.",
+        "nhiệm: công chức Văn phòng HĐND và UBND phường.",
+        "Tập huấn kỹ năng giao tiếp, ứng xử với người dân cho công chức Trung tâm Phục vụ hành chính công phường "
+        "(MT3, MT6); quý II/2026.",
         "Tổ chức đánh giá nội bộ trong tháng 9/2026 và họp xem xét của lãnh đạo trong tháng 12/2026 (MT8).",
         "Kinh phí thực hiện lấy từ dự toán chi thường xuyên năm 2026 của UBND phường.",
     ]),
@@ -246,7 +251,7 @@ def make_docx(path: Path = DOCX_PATH) -> Path:
     props.created = FIXED_DATE.replace(tzinfo=None)
     props.modified = FIXED_DATE.replace(tzinfo=None)
     props.last_modified_by = "isobot"
-    props.revision = 2
+    props.revision = 1
     document.styles["Normal"].font.name = "Times New Roman"
     document.styles["Normal"].font.size = Pt(12)
 
