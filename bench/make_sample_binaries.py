@@ -38,6 +38,7 @@ QT05_META = [
     ("Mã hiệu", "QT-05"),
     ("Lần ban hành", "01"),
     ("Ngày hiệu lực", "15/08/2025"),
+    ("Ngày rà soát", "15/10/2026"),
     ("Người soạn thảo", "Thư ký ISO (công chức Văn phòng HĐND và UBND phường)"),
     ("Người xem xét", "Phó Chủ tịch UBND phường"),
     ("Người phê duyệt", "Chủ tịch UBND phường"),

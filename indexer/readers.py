@@ -65,7 +65,7 @@ _META_KEYS = {
     "ma hieu": "code", "ma so": "code", "ma tai lieu": "code", "ky hieu": "code",
     "lan ban hanh": "revision", "lan sua doi": "revision", "phien ban": "revision",
     "ngay hieu luc": "effective_date", "ngay co hieu luc": "effective_date",
-    "ngay ban hanh": "effective_date", "ngay ap dung": "effective_date",
+    "ngay ban hanh": "effective_date", "ngay ap dung": "effective_date", "ngay ra soat": "reviewed",
 }
 _META_LINE = re.compile(r"^\s*(" + "|".join(_META_KEYS) + r")\s*[:|](.+)$")  # not (.+?)\s*$: quadratic
 

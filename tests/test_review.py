@@ -154,3 +154,10 @@ def test_the_review_page_lists_the_findings(flawed, tmp_path):
     page = c.get("/ra-soat").text
     assert "Văn bản pháp luật đã được thay thế" in page and "Mâu thuẫn giữa các tài liệu (2)" in page
     assert "118/2025/NĐ-CP" in page
+
+
+def test_the_sample_base_has_nothing_to_report(tmp_path, embedder):
+    """The 2026 sample base was rewritten to fix every finding above: nothing false is reported on it."""
+    build_index(ROOT / "knowledge", tmp_path / "data", embedder)
+    assert [(f.kind, f.documents, f.message) for f in review(store.load(tmp_path / "data"),
+                                                              Options(today=date(2026, 12, 3)))] == []
