@@ -57,22 +57,24 @@ def campaign_report(campaigns: list[dict], assigned: list[dict], attempts: list[
     for a in attempts:
         tries[(a["campaign_id"], a["staff_id"])].append(a)
     officers = []
-    for row in assigned:
-        c = by_campaign[row["campaign_id"]]
-        status = officer_status(tries.get((c["id"], row["staff_id"]), []), c["pass_mark"])
-        officers.append({"staff_id": row["staff_id"], "full_name": row["full_name"], "unit": row["unit"] or "",
-                         "campaign": c["name"], **status, "_result": status["status"]})
-        if row.get("officer_status") == "inactive":  # left the unit: shown as such, results still counted
-            officers[-1]["status"] = "inactive"
     units: dict[str, dict] = {}
-    for o in officers:
-        result = o.pop("_result")
-        u = units.setdefault(o["unit"], {"unit": o["unit"], "assigned": 0, "completed": 0, "passed": 0, "_scores": []})
+    for row in assigned:  # one pass: 10,000 officers a campaign is the scale HR works at
+        c = by_campaign[row["campaign_id"]]
+        status = officer_status(tries.get((c["id"], row["staff_id"]), ()), c["pass_mark"])
+        result, unit = status["status"], row["unit"] or ""
+        officer = {"staff_id": row["staff_id"], "full_name": row["full_name"], "unit": unit, "campaign": c["name"],
+                   **status}
+        if row.get("officer_status") == "inactive":  # left the unit: shown as such, results still counted
+            officer["status"] = "inactive"
+        officers.append(officer)
+        u = units.get(unit)
+        if u is None:
+            u = units[unit] = {"unit": unit, "assigned": 0, "completed": 0, "passed": 0, "_scores": []}
         u["assigned"] += 1
         if result in ("passed", "failed"):
             u["completed"] += 1
-            u["_scores"].append(o["best_score"])
-        u["passed"] += result == "passed"
+            u["_scores"].append(status["best_score"])
+            u["passed"] += result == "passed"
     unit_rows = []
     for u in sorted(units.values(), key=lambda x: x["unit"]):
         scores = u.pop("_scores")
