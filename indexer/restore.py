@@ -29,11 +29,13 @@ class Restorer:
     def __init__(self, texts: Iterable[str]) -> None:
         self.forms: dict[str, Counter] = defaultdict(Counter)  # folded syllable -> accented forms
         self.pairs: Counter = Counter()  # (form, form) -> count
+        seen: Counter = Counter()  # each spelling folded once, not once an occurrence
         for text in [QUESTION_WORDS, *texts]:
             tokens = TOKEN.findall(text.lower())
-            for t in tokens:
-                self.forms[fold(t)][t] += 1
+            seen.update(tokens)
             self.pairs.update(zip(tokens, tokens[1:]))
+        for t, n in seen.items():
+            self.forms[fold(t)][t] += n
 
     def restore(self, query: str) -> str:
         """The most likely accented spelling of a query typed without diacritics; else the query."""

@@ -18,10 +18,13 @@ def clean(text: str) -> str:
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
 
 
+# every combining mark of the Basic Multilingual Plane (Vietnamese tones and vowel marks among them)
+_MARKS = dict.fromkeys((c for c in range(0x10000) if unicodedata.combining(chr(c))), None)
+
+
 def fold(text: str) -> str:
     """Lower-case and drop Vietnamese diacritics: 'Đăng ký' -> 'dang ky'."""
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(c for c in text if not unicodedata.combining(c))
+    return unicodedata.normalize("NFD", text.lower().replace("đ", "d")).translate(_MARKS)
 
 
 def words(text: str) -> list[str]:
