@@ -35,4 +35,19 @@ def propose(settings: Settings, document: str, limit: int = 10) -> dict:
                            "questions": questions}, allow_unicode=True, sort_keys=False, width=120)
     (folder / name).write_text(header + body, encoding="utf-8")
     return {"source": last["source"], "code": last["code"], "sections": sorted(wanted), "questions": len(questions),
-            "file": str(folder / name)}
+            "file": str(folder / name), "units": concerned_units(settings, chunks_of(settings, last["source"]))}
+
+
+def chunks_of(settings: Settings, source: str) -> list:
+    return [c for c in store.load(settings.data_dir).chunks if c.source == source]
+
+
+def concerned_units(settings: Settings, chunks: list) -> list[str]:
+    """The roster's units a document names (its scope, its responsibilities): who a quiz on it is for."""
+    from indexer.text import fold
+
+    from .storage import Store
+
+    text = fold(" ".join(c.text for c in chunks))
+    units = {o.unit for o in Store(settings.db_path).officers(active_only=True) if o.unit}
+    return sorted(u for u in units if fold(u) in text)

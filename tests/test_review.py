@@ -161,3 +161,27 @@ def test_the_sample_base_has_nothing_to_report(tmp_path, embedder):
     build_index(ROOT / "knowledge", tmp_path / "data", embedder)
     assert [(f.kind, f.documents, f.message) for f in review(store.load(tmp_path / "data"),
                                                               Options(today=date(2026, 12, 3)))] == []
+
+
+def test_the_admins_hear_of_new_findings_once_through_the_bot(core):
+    from bot.reviews import run_review
+    from bot.transports.notify import dispatch_review
+    from fake_bot_api import FakeTelegram
+    from test_telegram import run, wait
+
+    found = run_review(core.knowledge.settings)  # the chat base: its own findings, whatever they are
+    core.store.link("telegram", "800", "800", "AD001", "code")
+    core.store.link("telegram", "501", "501", "CB001", "code")  # an officer: not told
+    with FakeTelegram() as fake:
+        async def scenario():
+            deliverer = apps[0].bot_data["deliverer"]
+            sent = await dispatch_review(core, deliverer)
+            assert sent == (1 if found else 0)
+            if found:
+                [notice] = await wait(fake, 1)
+                assert str(notice["chat_id"]) == "800" and notice["text"].startswith("🔎 Rà soát tài liệu ISO")
+            assert await dispatch_review(core, deliverer) == 0  # told once
+
+        apps = []
+        run(core, fake, scenario, apps)
+    assert found, "the chat base has findings to tell (an undefined form, an overdue review…)"

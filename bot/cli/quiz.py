@@ -136,6 +136,7 @@ def campaign_create(settings: Settings, name, topics, questions, pass_mark, star
             click.echo(f"{out['questions']} draft questions on {len(out['sections'])} changed sections of "
                        f"{out['code'] or out['source']} written to {out['file']}: approve them in the web console "
                        "(Ngân hàng câu hỏi), then create the campaign with --bank bo-sung"
+                       + (f" --units {','.join(out['units'])} (the units the document names)" if out["units"] else "")
                        if out["questions"] else
                        f"no question could be drafted from the changed sections of {out['code'] or out['source']} "
                        "(they hold no step or record table): write them by hand")
