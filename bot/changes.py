@@ -23,8 +23,8 @@ def propose(settings: Settings, document: str, limit: int = 10) -> dict:
                           "reads a new version of a document")
     last = found[-1]
     wanted = set(last["added"]) | set(last["changed"])
-    chunks = [c for c in store.load(settings.data_dir).chunks if c.source == last["source"] and c.section in wanted]
-    questions = draft(chunks, random.Random(), limit)
+    document = [c for c in store.load(settings.data_dir).chunks if c.source == last["source"]]
+    questions = draft([c for c in document if c.section in wanted], random.Random(), limit)
     folder = settings.banks_dir.parent / "drafts"
     folder.mkdir(parents=True, exist_ok=True)
     name = f"thay-doi-{(last['code'] or 'tai-lieu').lower()}-{date.today():%Y%m%d}.yaml"
@@ -35,11 +35,7 @@ def propose(settings: Settings, document: str, limit: int = 10) -> dict:
                            "questions": questions}, allow_unicode=True, sort_keys=False, width=120)
     (folder / name).write_text(header + body, encoding="utf-8")
     return {"source": last["source"], "code": last["code"], "sections": sorted(wanted), "questions": len(questions),
-            "file": str(folder / name), "units": concerned_units(settings, chunks_of(settings, last["source"]))}
-
-
-def chunks_of(settings: Settings, source: str) -> list:
-    return [c for c in store.load(settings.data_dir).chunks if c.source == source]
+            "file": str(folder / name), "units": concerned_units(settings, document)}
 
 
 def concerned_units(settings: Settings, chunks: list) -> list[str]:

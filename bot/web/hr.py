@@ -104,7 +104,7 @@ CREATE_ERRORS_VI = {
     "--questions must be": "Số câu hỏi phải từ 1 đến {n} (số câu trong các ngân hàng đã chọn).",
     "--pass-mark": "Điểm đạt là phần trăm từ 1 đến 100.",
     "--seconds-per-question": "Thời gian mỗi câu phải từ 5 đến 600 giây (0 là không giới hạn).",
-    "dates must be": "Ngày phải có dạng dd/mm/yyyy hợp lệ.",
+    "dates must be": "Ngày bắt đầu hoặc ngày kết thúc không phải là một ngày hợp lệ.",
     "--end is before": "Ngày kết thúc trước ngày bắt đầu.",
     "no officers in unit": "Đơn vị đã chọn không có cán bộ nào đang làm việc.",
     "no officers to assign": "Chưa có cán bộ nào: hãy nhập danh sách cán bộ trước.",
