@@ -124,6 +124,34 @@ def test_a_link_works_once_and_for_ten_minutes(web):
     assert c.get("/").status_code == 303
 
 
+def test_the_sign_in_form_sends_an_officer_at_most_three_links_in_ten_minutes(tmp_path):
+    settings = Settings(knowledge_dir=tmp_path / "knowledge", data_dir=tmp_path / "data", banks_dir=FIXTURES / "banks")
+    clock = Clock()
+    store = Store(settings.db_path, clock=clock)
+    (tmp_path / "roster.csv").write_text(ROSTER_ISO, encoding="utf-8")
+    import_officers(store, tmp_path / "roster.csv")
+    sent: list[str] = []
+
+    async def send_link(staff_id: str, text: str) -> bool:
+        sent.append(staff_id)
+        return True
+
+    c = client(create_app(settings, store, send_link=send_link))
+
+    def ask() -> str:
+        token = re.search(r'name="csrf" value="([^"]+)"', c.get("/dang-nhap").text).group(1)
+        r = c.post("/dang-nhap", data={"csrf": token, "staff_id": "HR001"})
+        assert r.status_code == 200
+        return r.text
+
+    replies = [ask() for _ in range(5)]
+    assert sent == ["HR001"] * 3
+    assert len(set(replies)) == 1  # the reply tells a flooder nothing
+    clock.advance(minutes=10, seconds=1)
+    ask()
+    assert sent == ["HR001"] * 4
+
+
 def test_a_post_without_the_csrf_token_is_refused(web):
     app, store, _ = web
     c = signed_in(app, store, "HR001")

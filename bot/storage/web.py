@@ -11,6 +11,7 @@ from datetime import timedelta
 from .db import iso
 
 LINK_MINUTES = 10
+LINKS_PER_WINDOW = 3  # links one officer may be sent from the sign-in form within LINK_MINUTES
 SESSION_HOURS = 8
 
 
@@ -34,6 +35,14 @@ class WebStore:
             self.db["web_links"].insert({"token_hash": _hash(token), "staff_id": staff_id, "created_at": iso(now),
                                          "expires_at": iso(now + timedelta(minutes=minutes))})
         return token
+
+    def links_allowed(self, staff_id: str) -> bool:
+        """Whether the sign-in form may send ``staff_id`` another link: at most LINKS_PER_WINDOW in
+        LINK_MINUTES, so nobody can flood an officer's chat by typing their staff id."""
+        since = iso(self.store.clock() - timedelta(minutes=LINK_MINUTES))
+        sent = self.db.execute("select count(*) from web_links where staff_id = ? and created_at > ?",
+                               [staff_id, since]).fetchone()[0]
+        return sent < LINKS_PER_WINDOW
 
     def use_link(self, token: str) -> str | None:
         """The staff id the token signs in, once, before it expires; else None."""

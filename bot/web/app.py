@@ -60,7 +60,8 @@ async def login_request(request: Request) -> Response:
             not hmac.compare_digest(sent, _login_csrf(s.signer, int(slot))):
         return PlainTextResponse("Biểu mẫu đã hết hạn. Hãy tải lại trang đăng nhập.", status_code=403)
     officer = s.store.officer(str(form.get("staff_id", "")).strip()[:40])
-    if officer is not None and officer.active and officer.role in CONSOLE_ROLES and s.send_link is not None:
+    if officer is not None and officer.active and officer.role in CONSOLE_ROLES and s.send_link is not None \
+            and s.web.links_allowed(officer.staff_id):
         url = sign_in_link(s.store, s.settings.web_base, officer.staff_id)
         await s.send_link(officer.staff_id, m.WEB_LINK.format(url=url))
     text = ("Nếu mã cán bộ này có quyền dùng bảng điều hành và đã liên kết tài khoản chat, Trợ lý ISO vừa gửi "
