@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from . import intents
-from .documents import Chunk, Hit
+from .documents import Hit
 from .embedder import Embedder
 from .lexical import BM25
-from .restore import TOKEN, Restorer, has_diacritics
+from .restore import TOKEN, has_diacritics
 from .store import IndexData
 from .text import clean, fold, terms, words
 
@@ -26,16 +26,12 @@ ACCENTED_STOPWORDS = frozenset(
 STOPWORDS = frozenset(fold(w) for w in ACCENTED_STOPWORDS)
 
 
-def chunk_terms(chunk: Chunk) -> list[str]:
-    return terms(f"{chunk.title}\n{chunk.section}\n{chunk.text}")
-
-
 class Searcher:
     """Answers ``search(query)`` from an index and the embedder that built it."""
 
     def __init__(self, index: IndexData, embedder: Embedder, alpha: float = 0.6, title_dense: float = 0.2,
                  title_lexical: float = 0.1, coverage: float = 0.3, kind: float = 0.4, unmatched: float = 0.7,
-                 promote: float = 0.1, pool: int = 100, kinds: intents.SectionKinds | None = None) -> None:
+                 promote: float = 0.1, pool: int = 100) -> None:
         self.index = index
         self.embedder = embedder
         # hybrid score = alpha·dense + (1-alpha)·BM25 of the chunk (each min-max normalised), plus how
@@ -54,38 +50,13 @@ class Searcher:
         self.pool = pool
         row = {source: i for i, source in enumerate(index.documents)}
         self.doc_of = np.array([row[c.source] for c in index.chunks], dtype=np.int64)
-        self.title_bm25 = BM25(terms(d["title"]) for d in index.documents.values())
-        self.restorer = Restorer(f"{c.title}\n{c.section}\n{c.text}" for c in index.chunks)
-        self.bm25 = BM25(chunk_terms(c) for c in index.chunks)
+        self.title_bm25 = BM25.build(terms(d["title"]) for d in index.documents.values())
         self.title_words = [sorted(set(words(d["title"])) - TITLE_FILLER) for d in index.documents.values()]
-        self._kinds = kinds
-        self._affinity: np.ndarray | None = None
-        self._labelled: np.ndarray | None = None
-
-    def affinity(self) -> np.ndarray:
-        """chunks × kinds of fact (intents.NAMES): how much each chunk's section holds each kind.
-        Learned from this base's own sections unless ``kinds`` were given."""
-        self._learn_kinds()
-        return self._affinity
-
-    def labelled(self) -> np.ndarray:
-        """chunks × kinds: whether each chunk's section labels a value with each kind (intents.labelled)."""
-        self._learn_kinds()
-        return self._labelled
-
-    def _learn_kinds(self) -> None:
-        if self._affinity is None:
-            bodies: dict[tuple[str, str], list[str]] = {}
-            for c in self.index.chunks:
-                bodies.setdefault((c.source, c.section), []).append(c.text)
-            sections = [(src, sec, "\n".join(texts)) for (src, sec), texts in bodies.items()]
-            scorer = intents.KindScorer(self._kinds or intents.SectionKinds().learn(sections))
-            per_section = {(src, sec): scorer.affinity(sec, body) for src, sec, body in sections}
-            values = {(src, sec): intents.labelled(body) for src, sec, body in sections}
-            keys = [(c.source, c.section) for c in self.index.chunks]
-            shape = (0, len(intents.NAMES))
-            self._affinity = np.stack([per_section[k] for k in keys]) if keys else np.zeros(shape, np.float32)
-            self._labelled = np.stack([values[k] for k in keys]) if keys else np.zeros(shape, bool)
+        lexicon = index.lexicon()
+        self.bm25, self.restorer = lexicon.bm25, lexicon.restorer
+        # chunks × kinds of fact (intents.NAMES): how much each chunk's section holds each kind,
+        # learned from this base's own sections; and whether it labels a value with it
+        self.affinity, self.labelled = lexicon.affinity, lexicon.labelled
 
     def __len__(self) -> int:
         return len(self.index.chunks)
@@ -144,8 +115,8 @@ class Searcher:
 
     def _holding_section_first(self, order: np.ndarray, ids: np.ndarray, score: np.ndarray,
                                wanted: list[int]) -> np.ndarray:
-        holds = self.labelled()[ids[order]][:, wanted].any(axis=1)
-        if holds[0] or self.affinity()[ids[order[0]], wanted].max() >= 1.0:
+        holds = self.labelled[ids[order]][:, wanted].any(axis=1)
+        if holds[0] or self.affinity[ids[order[0]], wanted].max() >= 1.0:
             return order
         doc = self.doc_of[ids[order[0]]]
         for j in range(1, len(order)):
@@ -158,7 +129,7 @@ class Searcher:
     def _rank_features(self, query: str, ids: np.ndarray, wanted: list[int]) -> np.ndarray:
         extra = np.zeros(len(ids), np.float32)
         if wanted and self.kind:
-            extra += self.kind * self.affinity()[ids][:, wanted].max(axis=1)
+            extra += self.kind * self.affinity[ids][:, wanted].max(axis=1)
         if self.unmatched:
             extra -= self.unmatched * self._unmatched_qualifiers(set(words(query)), self.doc_of[ids])
         return extra
@@ -183,12 +154,12 @@ class Searcher:
         if has_diacritics(query):
             ws = [w.lower() for w in TOKEN.findall(query)]
             pairs = [(a, b) for a, b in zip(ws, ws[1:]) if a not in ACCENTED_STOPWORDS and b not in ACCENTED_STOPWORDS]
-            known = self.restorer.pairs
+            unknown = [not self.restorer.known(a, b) for a, b in pairs]
         else:
             ws = words(query)
-            pairs = [f"{a}_{b}" for a, b in zip(ws, ws[1:]) if a not in STOPWORDS and b not in STOPWORDS]
-            known = self.bm25.postings
-        return sum(p not in known for p in pairs) / len(pairs) if pairs else 0.0
+            unknown = [f"{a}_{b}" not in self.bm25 for a, b in zip(ws, ws[1:])
+                       if a not in STOPWORDS and b not in STOPWORDS]
+        return sum(unknown) / len(unknown) if unknown else 0.0
 
     def _query_weights(self, query: str) -> dict[str, float]:
         """IDF of each query term (syllables without function words, and bigrams);

@@ -17,6 +17,7 @@ import numpy as np
 
 from .documents import Chunk
 from .errors import IndexMismatch, IndexMissing, IsobotError
+from .lexicon import Lexicon
 
 FORMAT = 2
 
@@ -33,6 +34,7 @@ class IndexData:
     titles: np.ndarray  # one vector per document title, rows in ``documents`` order
     folder: Path | None = None
     _faiss: object = field(default=None, repr=False)
+    _lexicon: Lexicon | None = field(default=None, repr=False)
 
     @property
     def model(self) -> str:
@@ -45,6 +47,12 @@ class IndexData:
     def section_text(self, source: str, section: str) -> str:
         """The whole text of one section, its chunks joined in order."""
         return "\n".join(c.text for c in self.chunks if c.source == source and c.section == section)
+
+    def lexicon(self) -> Lexicon:
+        """What search computes from the chunks' words: kept in the folder, else built here."""
+        if self._lexicon is None:
+            self._lexicon = Lexicon.load(self.folder, self.chunks) if self.folder else Lexicon.build(self.chunks)
+        return self._lexicon
 
     def faiss_index(self):
         if self._faiss is None:
@@ -131,6 +139,7 @@ def _write(data_dir: Path, root: Path, data: IndexData) -> Path:
     np.save(folder / "titles.npy", np.ascontiguousarray(data.titles, dtype=np.float32))
     with open(folder / "dense.faiss", "wb") as f:  # through Python, so a full disk is an OSError
         f.write(memoryview(faiss.serialize_index(_flat_index(data.vectors))))
+    data.lexicon().save(folder)
     (folder / "manifest.json").write_text(json.dumps(data.manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     for f in folder.iterdir():
         with open(f, "rb") as fh:

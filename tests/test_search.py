@@ -76,3 +76,39 @@ def test_novelty_compares_accented_questions_with_their_diacritics(tmp_path):
     assert searcher.novelty("sơ đồ quy trình tiếp nhận hồ sơ") == 0.0
     assert searcher.novelty("so do quy trinh tiep nhan ho so") == 0.0  # typed without diacritics: folded pairs
     assert searcher.novelty("làm sổ đỏ lần đầu") == pytest.approx(2 / 3)  # "sổ đỏ" (land title) is not "sơ đồ"
+
+
+def test_a_loaded_index_reads_its_lexicon_and_ranks_as_one_built_in_memory(real_index, embedder, monkeypatch):
+    """Start-up tokenises nothing: BM25, the restorer and the section kinds come from lexicon.sqlite,
+    and rank exactly as the same tables computed from the chunks."""
+    from indexer import lexicon
+
+    _, data, _ = real_index
+    assert (store.current_link(data) / lexicon.FILE).is_file()
+    monkeypatch.setattr(lexicon.Lexicon, "build", lambda chunks: pytest.fail("chunks tokenised at start-up"))
+    loaded = Searcher(store.load(data, embedder.id), embedder)
+    monkeypatch.undo()
+    index = store.load(data, embedder.id)
+    index._lexicon = lexicon.Lexicon.build(index.chunks)
+    fresh = Searcher(index, embedder)
+    for q in ["thời gian lưu hồ sơ", "thoi han giai quyet bao lau", "le phi bao nhieu", "ai phê duyệt tài liệu",
+              "trang phục công sở"]:
+        assert fresh.restorer.restore(q) == loaded.restorer.restore(q)
+        assert fresh.novelty(q) == loaded.novelty(q)
+        assert [(h.chunk, round(h.score, 5)) for h in fresh.search(q, k=5)] == \
+            [(h.chunk, round(h.score, 5)) for h in loaded.search(q, k=5)], q
+
+
+def test_a_damaged_lexicon_is_rebuilt_from_the_chunks(tmp_path):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "qt.md").write_text("# Quy trình một cửa\n\nThời hạn lưu hồ sơ là 05 năm.\n", encoding="utf-8")
+    build_index(kb, tmp_path / "data", HashingEmbedder())
+    from indexer import lexicon
+
+    path = store.current_link(tmp_path / "data") / lexicon.FILE
+    path.write_bytes(b"not a database" * 100)
+    searcher = Searcher(store.load(tmp_path / "data"), HashingEmbedder())
+    assert searcher.search("luu ho so bao lau", k=1)[0].chunk.source == "qt.md"
+    path.unlink()  # an index written before lexicons were kept
+    assert Searcher(store.load(tmp_path / "data"), HashingEmbedder()).search("lưu hồ sơ", k=1)
