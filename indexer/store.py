@@ -59,8 +59,8 @@ class IndexData:
             import faiss
 
             path = self.folder / "dense.faiss" if self.folder else None
-            if path is not None and path.exists():
-                self._faiss = faiss.read_index(str(path))
+            if path is not None and path.exists():  # mapped, not copied: the vectors are not held twice
+                self._faiss = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
             else:
                 self._faiss = _flat_index(self.vectors)
         return self._faiss
@@ -100,7 +100,7 @@ def load(data_dir: Path, model: str | None = None) -> IndexData:
         )
     with open(folder / "chunks.jsonl", encoding="utf-8") as f:
         chunks = [Chunk(**json.loads(line)) for line in f]
-    vectors = np.load(folder / "vectors.npy")
+    vectors = np.load(folder / "vectors.npy", mmap_mode="r")  # search reads only the candidates' rows
     titles = np.load(folder / "titles.npy")
     if len(vectors) != len(chunks) or len(titles) != len(manifest["documents"]):
         raise IndexMismatch(f"the index in {folder} is damaged (vectors and chunks disagree): run `isobot index`")

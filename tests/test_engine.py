@@ -8,10 +8,12 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from conftest import ROOT
 from indexer import store
-from indexer.embedder import EngineQueryEmbedder
+from indexer.embedder import EngineQueryEmbedder, SentenceTransformerEmbedder, cpu_has_bf16
+from indexer.errors import ModelError
 from indexer.search import Searcher
 
 QUESTIONS = [json.loads(line)["question"] for line in
@@ -43,3 +45,29 @@ def test_asking_never_imports_torch(real_index, model_dir, tmp_path):
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout)["answered"] and "QT-02" in out.stdout
+
+
+def test_bf16_is_chosen_only_where_the_cpu_has_it(tmp_path, model_dir, monkeypatch):
+    with_bf16, without = tmp_path / "a", tmp_path / "b"
+    with_bf16.write_text("flags\t\t: fpu sse avx512f avx512_vnni avx512_bf16 amx_tile\n")
+    without.write_text("flags\t\t: fpu sse avx512f avx512_vnni\n")
+    assert cpu_has_bf16(with_bf16) and not cpu_has_bf16(without) and not cpu_has_bf16(tmp_path / "none")
+    from indexer import embedder as module
+
+    monkeypatch.setattr(module, "cpu_has_bf16", lambda: False)
+    assert SentenceTransformerEmbedder(model_dir).precision == "fp32"  # emulated bf16 is 3x slower
+    monkeypatch.setattr(module, "cpu_has_bf16", lambda: True)
+    assert SentenceTransformerEmbedder(model_dir).precision == "bf16"
+    assert SentenceTransformerEmbedder(model_dir, precision="fp32").precision == "fp32"
+    with pytest.raises(ModelError, match="precision"):
+        SentenceTransformerEmbedder(model_dir, precision="int4")
+
+
+def test_bf16_passages_stay_close_to_fp32(model_dir):
+    texts = QUESTIONS[:12]
+    bf16 = SentenceTransformerEmbedder(model_dir, precision="bf16").embed(texts, "passage")
+    fp32 = SentenceTransformerEmbedder(model_dir, precision="fp32").embed(texts, "passage")
+    assert bf16.dtype == np.float32 and bf16.shape == fp32.shape
+    assert float(np.min(np.sum(bf16 * fp32, axis=1))) > 0.99
+    batch32 = SentenceTransformerEmbedder(model_dir, batch_size=32, precision="fp32").embed(texts, "passage")
+    assert np.allclose(fp32, batch32, atol=1e-4)  # the batch size changes nothing
