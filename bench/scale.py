@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
 from bench import corpora  # noqa: E402
-from bench.measure import percentiles  # noqa: E402
+from bench.measure import percentiles, serving  # noqa: E402
 
 WORK = ROOT / "data" / "bench" / "scale"
 ISOBOT = [sys.executable, "-m", "bot.cli"]
@@ -54,42 +54,6 @@ def index(kb: Path, data: Path) -> dict:
                          capture_output=True, text=True, cwd=ROOT, check=True)
     report = json.loads(out.stdout)
     return {"documents": report["documents"], "chunks": report["chunks"], "seconds": round(time.perf_counter() - t, 1)}
-
-
-BOT = """
-import json, sys, time
-from pathlib import Path
-t = time.perf_counter()
-from bot.knowledge import Knowledge
-from bot.settings import Settings
-from indexer.answer import answer
-data, questions = Path(sys.argv[1]), json.loads(sys.argv[2])
-kn = Knowledge(Settings(data_dir=data, threads=2))
-searcher = kn.searcher
-loaded = time.perf_counter() - t
-encode, search, full = [], [], []
-for q in questions:
-    t = time.perf_counter(); kn.embedder.embed([q], kind="query"); encode.append(1000 * (time.perf_counter() - t))
-    t = time.perf_counter(); searcher.search(q, k=10); search.append(1000 * (time.perf_counter() - t))
-    t = time.perf_counter(); answer(q, searcher); full.append(1000 * (time.perf_counter() - t))
-status = open("/proc/self/status").read()
-kb = lambda key: int(status.split(key + ":")[1].split()[0]) / 1024
-print(json.dumps({"load_s": round(loaded, 2), "encode": encode, "search": search, "answer": full,
-                  "rss_mb_after": round(kb("VmRSS"), 1), "peak_rss_mb": round(kb("VmHWM"), 1)}))
-"""
-
-
-def serve_side(data: Path, questions: list[str]) -> dict:
-    """A fresh bot-side process: load the index, answer ``questions`` (the first 5 warm up)."""
-    out = subprocess.run([sys.executable, "-c", BOT, str(data), json.dumps(questions)], capture_output=True,
-                         text=True, cwd=ROOT, check=True, env={**os.environ, "OMP_NUM_THREADS": "2"})
-    r = json.loads(out.stdout.strip().splitlines()[-1])
-    warm = slice(5, None)
-    search = [s - e for s, e in zip(r["search"][warm], r["encode"][warm])]  # what ranking adds to encoding
-    return {"load_s": r["load_s"], "query_encoding_ms": percentiles(r["encode"][warm]),
-            "search_ms": percentiles(r["search"][warm]), "search_minus_encoding_ms": percentiles(search),
-            "answer_ms": percentiles(r["answer"][warm]), "rss_mb_after_answers": r["rss_mb_after"],
-            "peak_rss_mb": r["peak_rss_mb"], "answers": len(r["answer"])}
 
 
 def disk_mb(folder: Path) -> dict:
@@ -207,7 +171,7 @@ def main() -> None:
         log(f"{name}: load, answers, RSS; flat vs HNSW vs IVF")
         with open(folder / "index" / "chunks.jsonl", encoding="utf-8") as f:
             chunks = sum(1 for _ in f)
-        result["bases"][name] = {"chunks": chunks, "disk_mb": disk_mb(folder / "index"), "bot": serve_side(folder, qs),
+        result["bases"][name] = {"chunks": chunks, "disk_mb": disk_mb(folder / "index"), "bot": serving.measure(folder, qs),
                                  "ann": ann(folder, qs)}
     text = json.dumps(result, ensure_ascii=False, indent=1)
     print(text)

@@ -10,6 +10,9 @@ from typing import Mapping
 
 # python-telegram-bot 22: ``RetryAfter.retry_after`` as a timedelta (the int form warns as deprecated)
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+# numpy's BLAS on ranking's small matrices: threads cost more than they save, and contend with the query
+# encoder's (set before numpy is first imported; torch, for indexing, has its own threads)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 # env var -> (field, kind); documented in the README
 ENV = {

@@ -5,6 +5,7 @@ lexicon (``indexer.lexicon``) through ``lookup``, so that start-up tokenises not
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections import Counter
 from functools import lru_cache
@@ -54,7 +55,7 @@ class BM25:
     def idf(self, term: str) -> float:
         entry = self._lookup(term)
         df = len(entry[0]) if entry is not None else 0
-        return float(np.log(1 + (self.n - df + 0.5) / (df + 0.5)))
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
     def docs_with(self, term: str) -> np.ndarray:
         """Ids of the documents that contain ``term`` (sorted)."""

@@ -51,7 +51,9 @@ class Searcher:
         row = {source: i for i, source in enumerate(index.documents)}
         self.doc_of = np.array([row[c.source] for c in index.chunks], dtype=np.int64)
         self.title_bm25 = BM25.build(terms(d["title"]) for d in index.documents.values())
-        self.title_words = [sorted(set(words(d["title"])) - TITLE_FILLER) for d in index.documents.values()]
+        self.title_words = [frozenset(words(d["title"])) - TITLE_FILLER for d in index.documents.values()]
+        self.title_idf = {w: self.title_bm25.idf(w) for title in self.title_words for w in title}
+        self.title_mass = [sum(self.title_idf[w] for w in title) or 1.0 for title in self.title_words]
         lexicon = index.lexicon()
         self.bm25, self.restorer = lexicon.bm25, lexicon.restorer
         # chunks × kinds of fact (intents.NAMES): how much each chunk's section holds each kind,
@@ -138,13 +140,21 @@ class Searcher:
         """Per candidate, the IDF share of its title's qualifying words (those a sibling's title among
         the candidates lacks: "lưu động" against "Đăng ký khai sinh") that the question leaves unmatched.
         A document with no such sibling here loses nothing."""
-        titles = {d: set(self.title_words[d]) for d in set(docs.tolist())}
-        share = {}
-        for d, title in titles.items():
-            extra = set().union(*(title - other for o, other in titles.items() if o != d and 2 <= len(other) and other < title))
-            missing = sum(self.title_bm25.idf(w) for w in extra if w not in qwords)
-            share[d] = missing / (sum(self.title_bm25.idf(w) for w in title) or 1.0)
-        return np.array([share[d] for d in docs.tolist()], np.float32)
+        unique, rows = np.unique(docs, return_inverse=True)
+        vocab = sorted(set().union(*(self.title_words[d] for d in unique.tolist())))
+        column = {w: i for i, w in enumerate(vocab)}
+        has = np.zeros((len(unique), len(vocab)), np.float32)  # candidate documents × their title words
+        for r, d in enumerate(unique.tolist()):
+            has[r, [column[w] for w in self.title_words[d]]] = 1
+        size = has.sum(axis=1)
+        # sibling[d, o]: o's title is a strict subset of d's (of two words or more)
+        sibling = ((has @ has.T) == size[None, :]) & (size[None, :] < size[:, None]) & (size[None, :] >= 2)
+        siblings = sibling.sum(axis=1)
+        in_all = (sibling.astype(np.float32) @ has) == siblings[:, None]  # the words every such sibling has
+        extra = (has > 0) & ~in_all & (siblings[:, None] > 0)
+        idf = np.array([0.0 if w in qwords else self.title_idf[w] for w in vocab], np.float32)
+        mass = np.array([self.title_mass[d] for d in unique.tolist()], np.float32)
+        return ((extra @ idf) / mass)[rows].astype(np.float32)
 
     def novelty(self, query: str) -> float:
         """Share of the question's word pairs (function words aside) that the knowledge base never uses.

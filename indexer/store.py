@@ -139,7 +139,7 @@ def _write(data_dir: Path, root: Path, data: IndexData) -> Path:
     np.save(folder / "titles.npy", np.ascontiguousarray(data.titles, dtype=np.float32))
     with open(folder / "dense.faiss", "wb") as f:  # through Python, so a full disk is an OSError
         f.write(memoryview(faiss.serialize_index(_flat_index(data.vectors))))
-    data.lexicon().save(folder)
+    Lexicon.build(data.chunks).save(folder)
     (folder / "manifest.json").write_text(json.dumps(data.manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     for f in folder.iterdir():
         with open(f, "rb") as fh:

@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 
-def _one(data: Path, question: str, encoder: str) -> dict:
-    env = {**os.environ, "ISOBOT_QUERY_ENCODER": encoder, "HF_HUB_OFFLINE": "1"}
+def _one(data: Path, question: str, encoder: str, model: Path | None) -> dict:
+    env = {**os.environ, "ISOBOT_QUERY_ENCODER": encoder, "HF_HUB_OFFLINE": "1",
+           **({"ISOBOT_EMBED_MODEL": str(model)} if model else {})}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
     out = subprocess.run([sys.executable, "-m", "bot.cli", "--data", str(data), "ask", question, "--json"],
@@ -23,11 +24,12 @@ def _one(data: Path, question: str, encoder: str) -> dict:
     return {"wall_s": round(wall, 2), "peak_rss_mb_at_least": round(max(peak, before) / 1024, 1)}
 
 
-def compare(data: Path, question: str = "hồ sơ đăng ký khai sinh gồm những gì", runs: int = 3) -> dict:
+def compare(data: Path, model: Path | None = None, question: str = "hồ sơ đăng ký khai sinh gồm những gì",
+            runs: int = 3) -> dict:
     """RUSAGE_CHILDREN's maxrss is the largest child so far, so the engine path runs first."""
     out = {}
     for encoder in ("auto", "sentence-transformers"):
-        rows = [_one(data, question, encoder) for _ in range(runs)]
+        rows = [_one(data, question, encoder, model) for _ in range(runs)]
         out["engine" if encoder == "auto" else "sentence_transformers"] = {
             "wall_s": sorted(r["wall_s"] for r in rows)[len(rows) // 2],
             "peak_rss_mb": max(r["peak_rss_mb_at_least"] for r in rows)}
