@@ -81,14 +81,14 @@ class Lexicon:
         db.close()
 
 
-def kinds(chunks: Sequence[Chunk], learned: intents.SectionKinds | None = None) -> tuple[np.ndarray, np.ndarray]:
+def kinds(chunks: Sequence[Chunk]) -> tuple[np.ndarray, np.ndarray]:
     """chunks × kinds: how much each chunk's section holds each kind of fact (learned from this base's
-    own sections unless ``learned`` is given), and whether it labels a value with it."""
+    own sections), and whether it labels a value with it."""
     bodies: dict[tuple[str, str], list[str]] = {}
     for c in chunks:
         bodies.setdefault((c.source, c.section), []).append(c.text)
     sections = [(src, sec, "\n".join(texts)) for (src, sec), texts in bodies.items()]
-    scorer = intents.KindScorer(learned or intents.SectionKinds().learn(sections))
+    scorer = intents.KindScorer(intents.SectionKinds().learn(sections))
     per_section = {(src, sec): scorer.affinity(sec, body) for src, sec, body in sections}
     values = {(src, sec): intents.labelled(body) for src, sec, body in sections}
     keys = [(c.source, c.section) for c in chunks]

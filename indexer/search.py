@@ -103,7 +103,7 @@ class Searcher:
         total = sum(weights.values()) or 1.0
         cover = np.zeros(len(ids), np.float32)
         for term, weight in weights.items():
-            cover += weight * np.isin(ids, self.bm25.docs_with(term), assume_unique=True)
+            cover += weight * _contains(self.bm25.docs_with(term), ids)
         cover /= total
         if mode in ("hybrid", "rank"):
             score = score + self.coverage * cover
@@ -178,6 +178,15 @@ class Searcher:
         content = [w for w in ws if w not in STOPWORDS] or ws
         bigrams = [f"{a}_{b}" for a, b in zip(ws, ws[1:]) if not (a in STOPWORDS and b in STOPWORDS)]
         return {t: self.bm25.idf(t) for t in content + bigrams}
+
+
+def _contains(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Which of ``ids`` are in ``sorted_ids``: a binary search each, not a sort of both (postings of a
+    common term run to tens of thousands)."""
+    if not len(sorted_ids):
+        return np.zeros(len(ids), bool)
+    at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+    return sorted_ids[at] == ids
 
 
 def _minmax(x: np.ndarray) -> np.ndarray:

