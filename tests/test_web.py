@@ -260,6 +260,9 @@ def test_campaign_form_validates_and_numbers_match_the_cli(web, tmp_path, capsys
     capsys.readouterr()
     assert main(["--data", str(tmp_path / "data"), "report", "--campaign", "Tháng 12", "--format", "json"]) == 0
     assert api == json.loads(capsys.readouterr().out)
+    restarted = create_app(app.state.settings, store)
+    with TestClient(restarted, base_url=BASE):  # start-up computes the open campaigns' reports
+        assert restarted.state.reports[(1, None)][1]["total"]["assigned"] == 4
     shown = c.get(c.post("/chien-dich/1/nhac", data={"csrf": token}).headers["location"]).text
     assert "Đã xếp lịch nhắc 4 cán bộ chưa hoàn thành." in shown
     assert store.db.execute("select count(*) from notifications where kind = 'reminder' and due_at = ?",

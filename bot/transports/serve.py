@@ -112,6 +112,7 @@ async def _web(core: Core, deliverer: Deliverer, settings: Settings, opts: Serve
     re-index is served by them at once."""
     import uvicorn
 
+    from ..web import hr
     from ..web.app import create_app
 
     if not settings.web_url:  # links name the port this console really listens on
@@ -119,6 +120,7 @@ async def _web(core: Core, deliverer: Deliverer, settings: Settings, opts: Serve
         core.knowledge.settings = settings
     app = create_app(settings, send_link=lambda staff_id, text: send_to_officer(core, deliverer, staff_id, text),
                      on_indexed=lambda report: asyncio.ensure_future(deliverer.worker(core.knowledge.reload)))
+    hr.warm_reports(app.state)  # what the console's lifespan does, which serve() does not run
     server = uvicorn.Server(uvicorn.Config(app, host=opts.listen, port=opts.web_port, log_level="info",
                                            proxy_headers=True, lifespan="off"))
     server.capture_signals = contextlib.nullcontext  # serve() owns the signals

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import time
@@ -175,7 +176,13 @@ def create_app(settings: Settings, store: Store | None = None, send_link: SendLi
     """The console. ``send_link`` delivers a sign-in link by chat (the bots in this process);
     ``on_indexed`` runs after a re-index (the bot in this process reloads its index)."""
     store = store or Store(settings.db_path)
-    app = Starlette(routes=[
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        hr.warm_reports(app.state)
+        yield
+
+    app = Starlette(lifespan=lifespan, routes=[
         Route("/healthz", healthz),
         Route("/dang-nhap", login_page),
         Route("/dang-nhap", login_request, methods=["POST"]),
@@ -194,6 +201,6 @@ def create_app(settings: Settings, store: Store | None = None, send_link: SendLi
     state.signer = Signer(load_key(settings.data_dir))
     state.bank = BankFiles(settings)
     state.indexer = Indexer(settings, web, on_indexed)
-    state.reports = {}  # (campaign id, unit) -> (fingerprint, report): see hr.report_of
+    state.reports = {}  # (campaign id, unit) -> (fingerprint, report): see hr.report_for
     app.add_middleware(BodyLimit, upload_mb=settings.web_max_upload_mb)
     return app
