@@ -13,7 +13,6 @@ measures how cost grows to 25k and 100k chunks.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from bench import corpora  # noqa: E402
-from bench.measure import quality, reindex_one, serving, throughput  # noqa: E402
+from bench.measure import emit, quality, reindex_one, serving, throughput  # noqa: E402
 from indexer.embedder import SentenceTransformerEmbedder  # noqa: E402
 from indexer.evaluate import load_items  # noqa: E402
 from indexer.models import default_model_dir, prepare_default  # noqa: E402
@@ -115,10 +114,7 @@ def main() -> None:
 
     log("web console: 10,000 officers, 20 campaigns, 200,000 answers")
     result["web_console"] = web_load.run(ROOT / "quizzes" / "banks", rounds=5 if args.quick else 20)
-    text = json.dumps(result, ensure_ascii=False, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+    emit(result, args.out)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
 from bench import corpora  # noqa: E402
-from bench.measure import percentiles, serving  # noqa: E402
+from bench.measure import emit, percentiles, serving  # noqa: E402
 
 WORK = ROOT / "data" / "bench" / "scale"
 ISOBOT = [sys.executable, "-m", "bot.cli"]
@@ -176,10 +176,7 @@ def main() -> None:
             chunks = sum(1 for _ in f)
         result["bases"][name] = {"chunks": chunks, "disk_mb": disk_mb(folder / "index"), "bot": serving.measure(folder, qs),
                                  "ann": ann(folder, qs)}
-    text = json.dumps(result, ensure_ascii=False, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+    emit(result, args.out)
 
 
 if __name__ == "__main__":
