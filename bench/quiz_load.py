@@ -17,7 +17,7 @@ from bot.core import Core
 from bot.storage import QuizStore
 from bot.settings import Settings
 from bot.storage import Officer, Store
-from bot.transports.telegram import CAPS, build_application
+from bot.transports.telegram import build_application
 from fake_bot_api import FakeTelegram
 from quizzes.bank import load_bank
 

@@ -4,7 +4,7 @@ import asyncio
 
 from bot import messages as m
 from bot.replies import Incoming
-from chat_fixtures import tg, zalo
+from chat_fixtures import zalo
 from fake_bot_api import FakeTelegram, FakeZalo
 from test_telegram import FAST, run, wait
 from test_zalo import poll

@@ -1,6 +1,5 @@
 """The right section and the right sibling first, or a question back: "Bạn đang hỏi thủ tục nào?"."""
 
-import asyncio
 from pathlib import Path
 
 import pytest

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import click
 
 from indexer.errors import IsobotError
 
 from ..settings import Settings
-from .group import cli, echo_json, json_option
+from .group import cli
 
 @cli.command()
 @click.option("--as", "staff_id", default="", help="Chat as this officer (quizzes and results are theirs).")

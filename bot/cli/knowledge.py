@@ -11,7 +11,7 @@ import click
 from indexer.errors import IsobotError
 
 from ..settings import Settings
-from .group import cli, echo_json, json_option
+from .group import cli, echo_json
 
 def _knowledge(settings: Settings):
     from ..knowledge import Knowledge
