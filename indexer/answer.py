@@ -19,6 +19,7 @@ NOVELTY_WEIGHT = 0.06  # a question in words the knowledge base never uses is pr
 MAX_CHARS = 700
 CLARIFY_MARGIN = 0.15  # siblings scoring within this of the best are offered as a choice (tuned on dev)
 MAX_CHOICES = 4
+VALUE_WEIGHT = 5  # in trimming, a line giving the asked kind a value (tuned on the dev halves)
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,13 @@ def answer(question: str, searcher: Searcher, thresholds: Thresholds = Threshold
     hits = searcher.search(question, k=k, mode=mode, only=only) if question else []
     if only is not None:
         thresholds = Thresholds(min_confidence=float("-inf"))
-    return answer_from_hits(question, hits, thresholds, searcher.novelty(question))
+    return answer_from_hits(question, hits, thresholds, searcher.novelty(question), searcher.index.section_text)
 
 
 def answer_from_hits(question: str, hits: list[Hit], thresholds: Thresholds = Thresholds(),
-                     novelty: float = 0.0) -> Answer:
+                     novelty: float = 0.0, section_text=None) -> Answer:
+    """``section_text(source, section)``, when given, lets the passage come from the best hit's whole
+    section rather than its chunk (a fee row may sit in the section's other chunk)."""
     sections = distinct_sections(hits)
     # how sure we are that the best document is what was asked about: its best-matching passage
     # (the passage shown may be its section that holds the asked fact, less like the question)
@@ -88,7 +91,8 @@ def answer_from_hits(question: str, hits: list[Hit], thresholds: Thresholds = Th
         related = []
     else:
         related = [Citation.of(h.chunk) for h in sections[1:] if thresholds.reliable(h, novelty)][:3]
-    return Answer(question, True, trim(best.chunk.text, question), Citation.of(best.chunk), related, [],
+    text = section_text(best.chunk.source, best.chunk.section) if section_text else best.chunk.text
+    return Answer(question, True, trim(text or best.chunk.text, question), Citation.of(best.chunk), related, [],
                   confidence, [Citation.of(h.chunk) for h in choices])
 
 
@@ -140,9 +144,13 @@ def trim(text: str, question: str, max_chars: int = MAX_CHARS) -> str:
         return text
     q = set(words(question))
     pieces = [p for line in text.split("\n") for p in _sentences(line, max_chars)]
-    labels = [lab for kind in intents.asked(question) for lab in intents.KINDS[kind][1]]
+    kinds = intents.asked(question)
+    labels = [lab for kind in kinds for lab in intents.KINDS[kind][1]]
     channel = asked_channel(question)
+    # a line that gives the asked kind a value ("Lệ phí: 50.000 đồng", a table row read back) is the
+    # answer, however few of the question's words it shares with a note that only mentions the fee
     scores = [len(q & set(words(p))) + 2 * any(intents.mentions(p, lab) for lab in labels)
+              + VALUE_WEIGHT * intents.gives_value(p, kinds)
               + 3 * (channel is not None and p.startswith(channel)) for p in pieces]
     start = max(range(len(pieces)), key=lambda i: (scores[i], -i))
     end, size = start, len(pieces[start])

@@ -187,3 +187,18 @@ def labelled(body: str) -> np.ndarray:
     ("nộp lệ phí nếu có") does not."""
     punctuated = fold(body)
     return np.array([_VALUES[k].search(punctuated) is not None for k in NAMES])
+
+
+# what a value of a kind looks like, folded: an amount of money, a duration
+_AMOUNTS = {
+    "fee": re.compile(r"\d[\d.,]*\s*(?:dong|vnd|viet nam dong|d\b)|mien (?:phi|le phi)|khong (?:thu|mat) (?:phi|le phi)"),
+    "time": re.compile(r"\d+\s*(?:ngay|gio|thang|tuan|nam)|trong ngay|ngay trong ngay"),
+}
+
+
+def gives_value(line: str, kinds: list[str]) -> bool:
+    """Whether ``line`` gives one of ``kinds`` a value: labelled ("Lệ phí: …", "thời hạn: …"), or an
+    amount of money for a fee, a duration for a time limit ("Trực tiếp: 50,000 VNĐ")."""
+    punctuated = fold(line)
+    return any(_VALUES[k].search(punctuated) is not None
+               or (k in _AMOUNTS and _AMOUNTS[k].search(punctuated) is not None) for k in kinds)

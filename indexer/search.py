@@ -31,7 +31,7 @@ class Searcher:
 
     def __init__(self, index: IndexData, embedder: Embedder, alpha: float = 0.6, title_dense: float = 0.2,
                  title_lexical: float = 0.1, coverage: float = 0.3, kind: float = 0.4, unmatched: float = 0.7,
-                 promote: float = 0.1, pool: int = 100) -> None:
+                 document: float = 0.25, promote: float = 0.1, pool: int = 100) -> None:
         self.index = index
         self.embedder = embedder
         # hybrid score = alpha·dense + (1-alpha)·BM25 of the chunk (each min-max normalised), plus how
@@ -43,6 +43,9 @@ class Searcher:
         # a fee, the papers to bring…), and a penalty for the title words the question leaves
         # unmatched, so that a plain question finds the plain procedure, not its variants.
         self.coverage, self.kind, self.unmatched = coverage, kind, unmatched
+        # and how well the question matches the whole document (the mean of its chunks' vectors): a
+        # procedure is recognised from everything it says, not from its one chunk that shares most words
+        self.document = document
         # and, when the best chunk's section does not hold the kind of fact asked for, a section of the
         # same document that labels a value with it ("Lệ phí: …", a table read back) scoring within
         # ``promote`` of it comes first: the document is right, the passage was not.
@@ -54,6 +57,7 @@ class Searcher:
         self.title_words = [frozenset(words(d["title"])) - TITLE_FILLER for d in index.documents.values()]
         self.title_idf = {w: self.title_bm25.idf(w) for title in self.title_words for w in title}
         self.title_mass = [sum(self.title_idf[w] for w in title) or 1.0 for title in self.title_words]
+        self.centroids = _centroids(index)
         lexicon = index.lexicon()
         self.bm25, self.restorer = lexicon.bm25, lexicon.restorer
         # chunks × kinds of fact (intents.NAMES): how much each chunk's section holds each kind,
@@ -88,6 +92,26 @@ class Searcher:
         if not candidates:
             return []
         ids = np.fromiter(candidates, dtype=np.int64)
+        wanted = [intents.NAMES.index(kind) for kind in intents.asked(query)] if mode == "rank" else []
+        score, dense, cover = self._score(query, mode, ids, qvec, lexical, wanted)
+        if wanted and self.promote:
+            # the best document's sections that hold the asked kind of fact compete even when neither
+            # retriever picked them (its fee table, say, shares few words with the question)
+            lo, hi = self.index.documents[self.index.chunks[int(ids[np.argmax(score)])].source]["chunks"]
+            holding = np.arange(lo, hi)[self._holds(np.arange(lo, hi), wanted)]
+            extra = np.setdiff1d(holding, ids)
+            if len(extra):
+                ids = np.concatenate([ids, extra])
+                score, dense, cover = self._score(query, mode, ids, qvec, lexical, wanted)
+        order = np.argsort(-score, kind="stable")[:k]
+        if wanted and self.promote and len(order) > 1:
+            order = self._holding_section_first(order, ids, score, wanted)
+        return [Hit(self.index.chunks[int(ids[j])], float(score[j]), float(dense[j]), float(cover[j])) for j in order]
+
+    def _score(self, query: str, mode: str, ids: np.ndarray, qvec: np.ndarray | None, lexical: np.ndarray | None,
+               wanted: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each candidate's score, its cosine with the question and the share of the question's words
+        it holds."""
         dense = self.index.vectors[ids] @ qvec if qvec is not None else np.zeros(len(ids), np.float32)
         if mode == "dense":
             score = dense
@@ -107,13 +131,15 @@ class Searcher:
         cover /= total
         if mode in ("hybrid", "rank"):
             score = score + self.coverage * cover
-        wanted = [intents.NAMES.index(kind) for kind in intents.asked(query)] if mode == "rank" else []
         if mode == "rank":
             score = score + self._rank_features(query, ids, wanted)
-        order = np.argsort(-score, kind="stable")[:k]
-        if wanted and self.promote and len(order) > 1:
-            order = self._holding_section_first(order, ids, score, wanted)
-        return [Hit(self.index.chunks[int(ids[j])], float(score[j]), float(dense[j]), float(cover[j])) for j in order]
+            if self.document and len(self.centroids):
+                score = score + self.document * _minmax(self.centroids @ qvec)[self.doc_of[ids]]
+        return score, dense, cover
+
+    def _holds(self, ids: np.ndarray, wanted: list[int]) -> np.ndarray:
+        """Whether each chunk's section is headed for an asked kind or labels a value with it."""
+        return self.labelled[ids][:, wanted].any(axis=1) | (self.affinity[ids][:, wanted].max(axis=1) >= 1.0)
 
     def _holding_section_first(self, order: np.ndarray, ids: np.ndarray, score: np.ndarray,
                                wanted: list[int]) -> np.ndarray:
@@ -178,6 +204,17 @@ class Searcher:
         content = [w for w in ws if w not in STOPWORDS] or ws
         bigrams = [f"{a}_{b}" for a, b in zip(ws, ws[1:]) if not (a in STOPWORDS and b in STOPWORDS)]
         return {t: self.bm25.idf(t) for t in content + bigrams}
+
+
+def _centroids(index: IndexData) -> np.ndarray:
+    """One unit vector per document (rows in ``documents`` order): the mean of its chunks' vectors."""
+    out = np.zeros((len(index.documents), index.titles.shape[1] if index.titles.ndim == 2 else 0), np.float32)
+    for row, doc in enumerate(index.documents.values()):
+        lo, hi = doc["chunks"]
+        if hi > lo:
+            mean = np.asarray(index.vectors[lo:hi], np.float32).sum(axis=0)
+            out[row] = mean / (np.linalg.norm(mean) or 1.0)
+    return out
 
 
 def _contains(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:

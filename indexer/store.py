@@ -46,7 +46,8 @@ class IndexData:
 
     def section_text(self, source: str, section: str) -> str:
         """The whole text of one section, its chunks joined in order."""
-        return "\n".join(c.text for c in self.chunks if c.source == source and c.section == section)
+        lo, hi = self.documents[source]["chunks"] if source in self.documents else (0, 0)
+        return "\n".join(c.text for c in self.chunks[lo:hi] if c.section == section)
 
     def lexicon(self) -> Lexicon:
         """What search computes from the chunks' words: kept in the folder, else built here."""

@@ -2,6 +2,7 @@
 
 import unicodedata
 
+import numpy as np
 import pytest
 
 from indexer import store
@@ -112,3 +113,17 @@ def test_a_damaged_lexicon_is_rebuilt_from_the_chunks(tmp_path):
     assert searcher.search("luu ho so bao lau", k=1)[0].chunk.source == "qt.md"
     path.unlink()  # an index written before lexicons were kept
     assert Searcher(store.load(tmp_path / "data"), HashingEmbedder()).search("lưu hồ sơ", k=1)
+
+
+def test_document_vectors_are_the_normalised_means_of_their_chunks(real_index):
+    _, _, searcher = real_index
+    index = searcher.index
+    for row, doc in enumerate(index.documents.values()):
+        lo, hi = doc["chunks"]
+        mean = np.asarray(index.vectors[lo:hi], np.float64).mean(axis=0)
+        assert np.allclose(searcher.centroids[row], mean / np.linalg.norm(mean), atol=1e-5)
+    # the whole document's match only adds to the rank mode: the other modes are as they were
+    plain = Searcher(index, searcher.embedder, document=0.0)
+    question = "trả kết quả trễ hẹn thì phải làm gì"
+    for mode in ("dense", "bm25", "hybrid"):
+        assert [h.chunk for h in plain.search(question, mode=mode)] == [h.chunk for h in searcher.search(question, mode=mode)]

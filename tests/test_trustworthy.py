@@ -52,6 +52,19 @@ def test_a_labelled_value_holds_its_kind_a_passing_mention_does_not():
     assert not intents.labelled("Người yêu cầu nộp lệ phí nếu thuộc trường hợp phải nộp lệ phí.").any()
 
 
+def test_the_short_answer_keeps_the_line_that_gives_the_asked_value():
+    # each row repeats a long note that shares more words with the question than the row itself
+    note = ("(- Người nộp hồ sơ đăng ký hộ kinh doanh nộp lệ phí đăng ký hộ kinh doanh tại thời điểm nộp hồ sơ; "
+            "lệ phí có thể nộp trực tiếp tại bộ phận tiếp nhận hồ sơ đăng ký hộ kinh doanh ở phường.)")
+    section = "\n".join(f"{channel}: {fee}{note}" for channel, fee in
+                        (("Trực tuyến", "150,000 Việt Nam Đồng"), ("Trực tiếp", "50,000 VNĐ")))
+    short = trim(section, "đăng ký hộ kinh doanh nộp trực tiếp ở phường thì lệ phí bao nhiêu", max_chars=120)
+    assert "Trực tiếp: 50,000 VNĐ" in short
+    assert intents.gives_value("Trực tiếp: 50,000 VNĐ", ["fee"])
+    assert intents.gives_value("trong thời hạn 07 ngày làm việc", ["time"])
+    assert not intents.gives_value("Lệ phí có thể nộp trực tiếp tại bộ phận tiếp nhận", ["fee"])
+
+
 def test_kinds_learned_on_the_sample_base_hold_on_a_portal_document():
     learned = intents.SectionKinds().learn(sections_of(ROOT / "knowledge"))
     scorer = intents.KindScorer(learned)
