@@ -24,6 +24,7 @@ ACCENTED_STOPWORDS = frozenset(
     "hả ừ mình tôi em anh chị bạn xin hỏi muốn biết".split()
 )
 STOPWORDS = frozenset(fold(w) for w in ACCENTED_STOPWORDS)
+VALUED = {intents.NAMES.index("fee"), intents.NAMES.index("time")}
 
 
 class Searcher:
@@ -31,7 +32,7 @@ class Searcher:
 
     def __init__(self, index: IndexData, embedder: Embedder, alpha: float = 0.6, title_dense: float = 0.2,
                  title_lexical: float = 0.1, coverage: float = 0.3, kind: float = 0.4, unmatched: float = 0.7,
-                 document: float = 0.25, promote: float = 0.1, pool: int = 100) -> None:
+                 document: float = 0.25, promote: float = 0.1, promote_value: float = 0.5, pool: int = 100) -> None:
         self.index = index
         self.embedder = embedder
         # hybrid score = alpha·dense + (1-alpha)·BM25 of the chunk (each min-max normalised), plus how
@@ -48,8 +49,10 @@ class Searcher:
         self.document = document
         # and, when the best chunk's section does not hold the kind of fact asked for, a section of the
         # same document that labels a value with it ("Lệ phí: …", a table read back) scoring within
-        # ``promote`` of it comes first: the document is right, the passage was not.
-        self.promote = promote
+        # ``promote`` of it comes first: the document is right, the passage was not. For a fee or a time
+        # limit the margin is wider (``promote_value``): a step table labels who does what ("Trách
+        # nhiệm: …") in every row, but only the procedure's own table gives it a fee and a time limit.
+        self.promote, self.promote_value = promote, promote_value
         self.pool = pool
         row = {source: i for i, source in enumerate(index.documents)}
         self.doc_of = np.array([row[c.source] for c in index.chunks], dtype=np.int64)
@@ -103,9 +106,10 @@ class Searcher:
             if len(extra):
                 ids = np.concatenate([ids, extra])
                 score, dense, cover = self._score(query, mode, ids, qvec, lexical, wanted)
-        order = np.argsort(-score, kind="stable")[:k]
+        order = np.argsort(-score, kind="stable")
         if wanted and self.promote and len(order) > 1:
             order = self._holding_section_first(order, ids, score, wanted)
+        order = order[:k]
         return [Hit(self.index.chunks[int(ids[j])], float(score[j]), float(dense[j]), float(cover[j])) for j in order]
 
     def _score(self, query: str, mode: str, ids: np.ndarray, qvec: np.ndarray | None, lexical: np.ndarray | None,
@@ -147,8 +151,9 @@ class Searcher:
         if holds[0] or self.affinity[ids[order[0]], wanted].max() >= 1.0:
             return order
         doc = self.doc_of[ids[order[0]]]
+        margin = self.promote_value if set(wanted) <= VALUED else self.promote
         for j in range(1, len(order)):
-            if score[order[0]] - score[order[j]] > self.promote:
+            if score[order[0]] - score[order[j]] > margin:
                 break
             if self.doc_of[ids[order[j]]] == doc and holds[j]:
                 return np.concatenate([order[j:j + 1], np.delete(order, j)])
