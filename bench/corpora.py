@@ -24,6 +24,8 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 QUESTIONS = Path(__file__).resolve().parent / "data" / "ward_questions.jsonl"
 # Written independently of the ranking code, for the desk base; split into dev (tuned on) and test.
 DESK_QUESTIONS = Path(__file__).resolve().parent / "data" / "desk_questions.jsonl"
+# A second independent set for the desk base, written later (split "holdout": reported, never tuned on).
+DESK_HOLDOUT = Path(__file__).resolve().parent / "data" / "desk_holdout.jsonl"
 
 TTHC_FILE = "tthc-dichvucong.jsonl"
 ALQAC_DIR = "alqac2023"

