@@ -68,6 +68,14 @@ def embedder(model_dir: Path):
 
 
 @pytest.fixture(scope="session")
+def fp32_embedder(model_dir: Path, embedder):
+    """The converted folder in fp32: the session's embedder encodes in bf16 where the CPU has it."""
+    from indexer.embedder import SentenceTransformerEmbedder
+
+    return embedder if embedder.precision == "fp32" else SentenceTransformerEmbedder(model_dir, precision="fp32")
+
+
+@pytest.fixture(scope="session")
 def real_index(tmp_path_factory, embedder):
     """The fixture knowledge folder indexed with the real model: (knowledge dir, data dir, searcher)."""
     from indexer import store

