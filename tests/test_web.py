@@ -209,6 +209,44 @@ def test_an_uploaded_name_with_a_path_stays_inside_knowledge(web, tmp_path):
     assert ("document.upload", "evil.md") in log
 
 
+def test_a_document_in_a_subfolder_is_replaced_and_removed_where_it_is(web, tmp_path):
+    app, store, _ = web
+    c = signed_in(app, store, "IS001")
+    token = csrf(c, "/tai-lieu")
+    folder = tmp_path / "knowledge" / "quy-trinh"
+    folder.mkdir()
+    (folder / "qt-07-mot-cua.txt").write_text("QT-07 lần 1", encoding="utf-8")
+    r = c.post("/tai-lieu/tai-len", data={"csrf": token, "replace": "quy-trinh/qt-07-mot-cua.txt"},
+               files=[("files", ("ban-moi.txt", b"QT-07 lan 2", "text/plain"))])
+    assert r.status_code == 303 and "Đã lưu 1 tệp" in c.get(r.headers["location"]).text
+    assert (folder / "qt-07-mot-cua.txt").read_bytes() == b"QT-07 lan 2"
+    assert sorted(p.name for p in (tmp_path / "knowledge").iterdir()) == ["quy-trinh"]  # no copy at the top
+    # a replacement is one file of the same type
+    two = [("files", ("a.txt", b"a", "text/plain")), ("files", ("b.txt", b"b", "text/plain"))]
+    r = c.post("/tai-lieu/tai-len", data={"csrf": token, "replace": "quy-trinh/qt-07-mot-cua.txt"}, files=two)
+    assert "chỉ thay được một tài liệu" in c.get(r.headers["location"]).text
+    r = c.post("/tai-lieu/tai-len", data={"csrf": token, "replace": "quy-trinh/qt-07-mot-cua.txt"},
+               files=[("files", ("a.pdf", b"%PDF", "application/pdf"))])
+    assert "phải là tệp .txt" in c.get(r.headers["location"]).text
+    assert (folder / "qt-07-mot-cua.txt").read_bytes() == b"QT-07 lan 2"
+    # two uploads of one name: the first is kept, the second refused and named (its "&" kept in the message)
+    same = [("files", ("Q&A #1.md", "# Một".encode(), "text/markdown")),
+            ("files", ("Q&A #1.md", "# Hai".encode(), "text/markdown"))]
+    r = c.post("/tai-lieu/tai-len", data={"csrf": token}, files=same)
+    text = c.get(r.headers["location"]).text
+    assert "Đã lưu 1 tệp" in text and "Không nhận: Q&amp;A #1.md" in text
+    assert (tmp_path / "knowledge" / "Q&A #1.md").read_bytes() == "# Một".encode()
+    r = c.post("/tai-lieu/go", data={"csrf": token, "source": "quy-trinh/qt-07-mot-cua.txt"})
+    assert "Đã gỡ quy-trinh/qt-07-mot-cua.txt" in c.get(r.headers["location"]).text
+    assert not (folder / "qt-07-mot-cua.txt").exists()
+    for bad in ("quy-trinh/../../data/isobot.db", "quy-trinh/.an.md", "/etc/passwd.md"):
+        r = c.post("/tai-lieu/go", data={"csrf": token, "source": bad})
+        assert "Không có tài liệu này" in c.get(r.headers["location"]).text, bad
+    log = [(a["action"], a["target"]) for a in WebStore(store).audit_log()]
+    assert ("document.replace", "quy-trinh/qt-07-mot-cua.txt") in log
+    assert ("document.remove", "quy-trinh/qt-07-mot-cua.txt") in log
+
+
 def test_an_upload_over_the_limit_is_refused_with_a_message(web, tmp_path):
     app, store, _ = web  # the fixture's limit: 1 MB
     c = signed_in(app, store, "IS001")

@@ -9,6 +9,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -45,11 +46,27 @@ def _inside(folder: Path, name: str) -> Path | None:
     return path if path.parent == folder.resolve() or folder.resolve() in path.parents else None
 
 
-def _save(folder: Path, name: str, body: bytes) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{name}.uploading"
+def document_path(knowledge: Path, source: str) -> Path | None:
+    """The file of an indexed document named by its path in the knowledge folder ("quy-trinh/qt-07.txt"),
+    subfolders kept; None for a path that would leave the folder, hide a file or has an unknown type."""
+    parts = unicodedata.normalize("NFC", source or "").replace("\\", "/").split("/")
+    if any(not p or p.startswith(".") or re.search(r"[\x00-\x1f\x7f]", p) for p in parts):
+        return None
+    if Path(parts[-1]).suffix.lower() not in SUFFIXES:
+        return None
+    return _inside(knowledge, "/".join(parts))
+
+
+def _save(target: Path, body: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.uploading"
     tmp.write_bytes(body)
-    os.replace(tmp, folder / name)
+    os.replace(tmp, target)
+
+
+def _back(ok: str = "", error: str = "") -> RedirectResponse:
+    """Back to the documents page with its messages (a file name may hold "&" or "#")."""
+    return RedirectResponse("/tai-lieu?" + urlencode({"ok": ok, "loi": error}), status_code=303)
 
 
 @requires(ISO)
@@ -73,46 +90,60 @@ async def upload(request: Request) -> Response:
     replace = str(form.get("replace", "")).strip()
     files = [f for f in form.getlist("files") if hasattr(f, "read") and f.filename]
     if not files:
-        return RedirectResponse("/tai-lieu?loi=Hãy chọn ít nhất một tệp.", status_code=303)
+        return _back(error="Hãy chọn ít nhất một tệp.")
     knowledge = s.settings.knowledge_dir
-    saved, refused = [], []
-    for f in files:
-        name = safe_name(replace) if replace else safe_name(f.filename)
-        if replace and Path(f.filename).suffix.lower() != Path(replace).suffix.lower():
-            name = None
-        target = _inside(knowledge, name) if name else None
-        if target is None:
+    if replace:  # a new revision of one document, kept where it is (its subfolder included)
+        target = document_path(knowledge, replace)
+        if target is None or not target.is_file():
+            return _back(error=f"Không có tài liệu {replace}.")
+        if len(files) > 1:
+            return _back(error="Mỗi lần chỉ thay được một tài liệu bằng một tệp.")
+        if Path(files[0].filename).suffix.lower() != target.suffix.lower():
+            return _back(error=f"Bản mới của {replace} phải là tệp {target.suffix}.")
+        targets = [(files[0], target)]
+    else:
+        targets = []
+        for f in files:
+            name = safe_name(f.filename)
+            targets.append((f, _inside(knowledge, name) if name else None))
+    saved, refused, seen = [], [], set()
+    for f, target in targets:
+        if target is None or target in seen:  # two files of one name: the first is kept
             refused.append(f.filename)
             continue
+        seen.add(target)
+        name = target.relative_to(knowledge.resolve()).as_posix()
         before = target.exists()
-        _save(knowledge, name, await f.read())
+        _save(target, await f.read())
         saved.append(name)
         s.web.audit(request.state.officer.staff_id, "document.replace" if before else "document.upload", name,
                     {"existed": True} if before else None, {"bytes": f.size})
     if saved:
         s.indexer.start(request.state.officer.staff_id)
     msg = f"Đã lưu {len(saved)} tệp; đang lập chỉ mục." if saved else ""
-    err = f"Không nhận: {', '.join(refused)} (chỉ nhận .md, .txt, .docx, .pdf, .html)." if refused else ""
-    return RedirectResponse(f"/tai-lieu?ok={msg}&loi={err}", status_code=303)
+    err = (f"Không nhận: {', '.join(refused)} (chỉ nhận .md, .txt, .docx, .pdf, .html; mỗi tên một lần)."
+           if refused else "")
+    return _back(msg, err)
 
 
 @requires(ISO)
 async def remove(request: Request) -> Response:
     s = request.app.state
-    name = safe_name(str(request.state.form.get("source", "")))
-    target = _inside(s.settings.knowledge_dir, name) if name else None
+    source = str(request.state.form.get("source", "")).strip()
+    target = document_path(s.settings.knowledge_dir, source)
     if target is None or not target.is_file():
-        return RedirectResponse("/tai-lieu?loi=Không có tài liệu này.", status_code=303)
+        return _back(error="Không có tài liệu này.")
+    name = target.relative_to(s.settings.knowledge_dir.resolve()).as_posix()
     target.unlink()
     s.web.audit(request.state.officer.staff_id, "document.remove", name, {"existed": True}, None)
     s.indexer.start(request.state.officer.staff_id)
-    return RedirectResponse(f"/tai-lieu?ok=Đã gỡ {name}; đang lập chỉ mục lại.", status_code=303)
+    return _back(f"Đã gỡ {name}; đang lập chỉ mục lại.")
 
 
 @requires(ISO)
 async def reindex(request: Request) -> Response:
     request.app.state.indexer.start(request.state.officer.staff_id)
-    return RedirectResponse("/tai-lieu?ok=Đang lập chỉ mục.", status_code=303)
+    return _back("Đang lập chỉ mục.")
 
 
 @requires(ISO, api=True)
@@ -176,11 +207,11 @@ async def propose_change(request: Request) -> Response:
     try:
         out = propose(s.settings, str(request.state.form.get("source", "")))
     except IsobotError:
-        return RedirectResponse("/tai-lieu?loi=Không có thay đổi nào được ghi nhận cho tài liệu này.", status_code=303)
+        return _back(error="Không có thay đổi nào được ghi nhận cho tài liệu này.")
     s.web.audit(request.state.officer.staff_id, "draft.create", out["file"].rsplit("/", 1)[-1], None, out)
     if not out["questions"]:
-        return RedirectResponse("/tai-lieu?loi=Phần thay đổi không có bảng các bước hoặc hồ sơ để tự đề xuất câu hỏi; "
-                                "hãy soạn câu hỏi thủ công.", status_code=303)
+        return _back(error="Phần thay đổi không có bảng các bước hoặc hồ sơ để tự đề xuất câu hỏi; "
+                           "hãy soạn câu hỏi thủ công.")
     return RedirectResponse(f"/ngan-hang?ok=Đã đề xuất {out['questions']} câu hỏi về phần thay đổi, chờ duyệt.",
                             status_code=303)
 
