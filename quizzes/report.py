@@ -15,7 +15,7 @@ from .cells import clean_text, safe_cell
 STATUS_VI = {"not_started": "Chưa làm", "in_progress": "Đang làm", "passed": "Đạt", "failed": "Chưa đạt",
              "inactive": "Đã nghỉ"}
 UNIT_COLUMNS = [("unit", "Đơn vị"), ("assigned", "Được giao"), ("completed", "Đã hoàn thành"), ("passed", "Đạt"),
-                ("completion_rate", "Tỷ lệ hoàn thành"), ("average_score", "Điểm trung bình")]
+                ("completion_rate", "Tỷ lệ hoàn thành"), ("pass_rate", "Tỷ lệ đạt"), ("average_score", "Điểm trung bình")]
 OFFICER_COLUMNS = [("staff_id", "Mã cán bộ"), ("full_name", "Họ và tên"), ("unit", "Đơn vị"), ("campaign", "Chiến dịch"),
                    ("status", "Trạng thái"), ("best_score", "Điểm cao nhất"), ("attempts", "Số lần làm"),
                    ("completed_at", "Thời điểm hoàn thành")]
@@ -79,11 +79,13 @@ def campaign_report(campaigns: list[dict], assigned: list[dict], attempts: list[
     for u in sorted(units.values(), key=lambda x: x["unit"]):
         scores = u.pop("_scores")
         u["completion_rate"] = round(100.0 * u["completed"] / u["assigned"], 1) if u["assigned"] else 0.0
+        u["pass_rate"] = round(100.0 * u["passed"] / u["assigned"], 1) if u["assigned"] else 0.0
         u["average_score"] = round(sum(scores) / len(scores), 1) if scores else None
         unit_rows.append(u)
     total = {"assigned": len(officers), "completed": sum(u["completed"] for u in unit_rows),
              "passed": sum(u["passed"] for u in unit_rows)}
     total["completion_rate"] = round(100.0 * total["completed"] / total["assigned"], 1) if officers else 0.0
+    total["pass_rate"] = round(100.0 * total["passed"] / total["assigned"], 1) if officers else 0.0
     return {"campaigns": [c["name"] for c in campaigns], "total": total, "units": unit_rows,
             "officers": officers, "missed": missed_questions(answers, questions)}
 
@@ -175,7 +177,7 @@ def write_xlsx(report: dict, path: Path) -> None:
             letter = get_column_letter(i)
             longest = max([len(str(vi))] + [len(str(_sheet_cell(key, r.get(key)))) for r in rows])
             ws.column_dimensions[letter].width = min(60, max(10, longest + 2))
-            fmt = "0.0" if key in ("completion_rate", "average_score", "best_score", "wrong_rate") else None
+            fmt = "0.0" if key in ("completion_rate", "pass_rate", "average_score", "best_score", "wrong_rate") else None
             for row in ws.iter_rows(min_row=2, min_col=i, max_col=i):
                 if fmt:
                     row[0].number_format = fmt
@@ -218,6 +220,7 @@ def to_html(report: dict, title: str) -> str:
                    f"· Đạt: <b>{_html(t['passed'])}</b> "
                    f"· Tỷ lệ hoàn thành: <b>{_html(vi_number(t['completion_rate']))}%</b></p>")
         out.append(svg_bars(report["units"], "unit", "completion_rate", "Tỷ lệ hoàn thành theo đơn vị"))
+        out.append(svg_bars(report["units"], "unit", "pass_rate", "Tỷ lệ đạt theo đơn vị"))
         if report["missed"]:
             out.append(svg_bars(report["missed"][:8], "question_id", "wrong_rate", "Câu hay trả lời sai (tỷ lệ sai)"))
     for name, columns, rows in _views(report):

@@ -68,7 +68,7 @@ def test_xlsx_has_no_formula_no_illegal_character_and_keeps_numbers(data, tmp_pa
     assert people["S1"][5].value == 100 and people["S1"][5].data_type == "n" and people["S1"][6].value == 1
     assert people["S6"][5].value == -2 and people["S6"][5].data_type == "n"
     units = {r[0].value: [c.value for c in r] for r in wb["Theo đơn vị"].iter_rows(min_row=2)}
-    assert units["'" + UNIT] == ["'" + UNIT, 2, 1, 1, 50.0, 100]
+    assert units["'" + UNIT] == ["'" + UNIT, 2, 1, 1, 50.0, 50.0, 100]
     missed = [[c.value for c in r] for r in wb["Câu hay trả lời sai"].iter_rows(min_row=2)]
     assert missed[0] == ["q-1", "'" + QUESTION, "'@topic", 2, 2, 100]
     year = {r[0].value: [c.value for c in r] for r in wb["Tổng hợp năm 2026"].iter_rows(min_row=2)}

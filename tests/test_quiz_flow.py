@@ -105,7 +105,7 @@ def test_campaign_notifications_attempts_late_answers_and_report(core):
     assert officers["CB002"]["status"] == "passed" and officers["CB002"]["attempts"] == 2
     assert officers["CB002"]["best_score"] == 100.0
     assert officers["HR001"]["status"] == "in_progress" and officers["CB001"]["status"] == "not_started"
-    assert report["total"] == {"assigned": 4, "completed": 1, "passed": 1, "completion_rate": 25.0}
+    assert report["total"] == {"assigned": 4, "completed": 1, "passed": 1, "completion_rate": 25.0, "pass_rate": 25.0}
     assert sum(q["wrong"] for q in report["missed"]) == 5
     # the summary goes to HR at the end
     summary = [d for d in campaigns.deliveries(core.store, core.quizzes) if d.replies[0].startswith("📊")]
@@ -170,7 +170,7 @@ def test_hr_report_in_chat_and_officers_refused(core):
     wb = openpyxl.load_workbook(io.BytesIO(sheet.attachment.data))
     assert wb.sheetnames == ["Theo đơn vị", "Theo cán bộ", "Câu hay trả lời sai"]
     assert [c.value for c in wb["Theo đơn vị"][1]] == ["Đơn vị", "Được giao", "Đã hoàn thành", "Đạt",
-                                                      "Tỷ lệ hoàn thành", "Điểm trung bình"]
+                                                      "Tỷ lệ hoàn thành", "Tỷ lệ đạt", "Điểm trung bình"]
 
 
 def test_an_ended_campaign_does_not_hide_the_current_one(core):

@@ -73,19 +73,19 @@ def test_campaign_commands_and_every_report_format(env, core, tmp_path):
             answer_all(core, sender, right=right, n=5)
     assert "Quý IV" in env("campaign", "list").stdout
     shown = json.loads(env("campaign", "show", "Quý IV", "--json").stdout)
-    assert shown["total"] == {"assigned": 3, "completed": 2, "passed": 1, "completion_rate": 66.7}
+    assert shown["total"] == {"assigned": 3, "completed": 2, "passed": 1, "completion_rate": 66.7, "pass_rate": 33.3}
 
     data = json.loads(env("report", "--campaign", "Quý IV").stdout)
     status = {o["staff_id"]: (o["status"], o["best_score"], o["attempts"]) for o in data["officers"]}
     assert status == {"AD001": ("not_started", None, 0), "CB001": ("passed", 100.0, 1), "HR001": ("failed", 0.0, 2)}
     assert data["units"] == [{"unit": "Văn phòng", "assigned": 3, "completed": 2, "passed": 1,
-                              "completion_rate": 66.7, "average_score": 50.0}]
+                              "completion_rate": 66.7, "pass_rate": 33.3, "average_score": 50.0}]
     assert data["missed"][0]["wrong"] >= 1 and sum(q["wrong"] for q in data["missed"]) == 10
 
     assert env("report", "--campaign", "Quý IV", "--format", "xlsx", "--out", str(tmp_path / "r.xlsx")).exit_code == 0
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
     unit = wb["Theo đơn vị"]
-    assert [c.value for c in unit[2]] == ["Văn phòng", 3, 2, 1, 66.7, 50]
+    assert [c.value for c in unit[2]] == ["Văn phòng", 3, 2, 1, 66.7, 33.3, 50]
     assert unit["E2"].number_format == "0.0" and unit.column_dimensions["A"].width >= 10
     people = {r[0]: r for r in wb["Theo cán bộ"].iter_rows(min_row=2, values_only=True)}
     assert people["HR001"][4:7] == ("Chưa đạt", 0, 2) and people["AD001"][4] == "Chưa làm"

@@ -293,6 +293,7 @@ def test_campaign_form_validates_and_numbers_match_the_cli(web, tmp_path, capsys
     assert r.status_code == 303
     page = c.get(r.headers["location"]).text
     assert "Được giao <b>4</b>" in page  # the four active officers of Văn phòng
+    assert "Tỷ lệ đạt theo đơn vị" in page and "Tỷ lệ đạt theo đơn vị" in c.get("/").text  # charts by unit
     assert c.post("/chien-dich", data={**form, "questions": "3"}).status_code == 400  # same name
     api = c.get("/api/report", params={"campaign": "Tháng 12"}).json()
     capsys.readouterr()
