@@ -165,7 +165,8 @@ def _build(knowledge_dir, data_dir, embedder, progress, max_words, log, limits, 
             continue
         (report.updated if previous else report.added).append(source)
         kept.append((source, chunks, None, None))
-        documents[source] = {"sha256": digest, "title": doc.title, **{k: doc.meta.get(k, "") for k in ("code", "revision", "effective_date", "reviewed")}}
+        documents[source] = {"sha256": digest, "title": doc.title, "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                             **{k: doc.meta.get(k, "") for k in ("code", "revision", "effective_date", "reviewed")}}
     report.failed += [{"path": p.relative_to(knowledge_dir).as_posix(), "error": "symbolic link skipped"} for p in links]
     report.removed = sorted(set(old_docs) - set(documents) - {f["path"] for f in report.failed})
     dropped = sorted(set(old_docs) & {f["path"] for f in report.failed})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import shutil
 import socket
 import threading
@@ -183,6 +184,7 @@ def test_iso_uploads_a_docx_and_the_bot_answers_from_it(browser, site, tmp_path)
     page.wait_for_selector("text=Lập chỉ mục xong", timeout=180_000)  # the page refreshes itself meanwhile
     row = page.inner_text("tr:has-text('qt-05-xem-xet-lanh-dao.docx')")
     assert "QT-05" in row and "02" in row
+    assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", row)  # when this document was indexed, Hà Nội time
     failed = page.inner_text("section:has-text('Tệp không đọc được')")
     assert "bien-ban-hong.pdf" in failed and "PDF hỏng" in failed  # the reason, in Vietnamese
     shot(page, "tai-lieu")
