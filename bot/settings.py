@@ -92,6 +92,16 @@ class Settings:
     def web_base(self) -> str:
         return (self.web_url or "http://127.0.0.1:8080").rstrip("/")
 
+    def listening(self, listen: str, port: int) -> "Settings":
+        """These settings for a console listening on ``listen``:``port``: without ISOBOT_WEB_URL, sign-in
+        links name that port, on this machine when it listens on every address ("0.0.0.0" is nobody's
+        address: set ISOBOT_WEB_URL to the address officers reach)."""
+        if self.web_url:
+            return self
+        host = "127.0.0.1" if listen in ("", "0.0.0.0", "::", "[::]") else listen
+        host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        return self.replace(web_url=f"http://{host}:{port}")
+
     @property
     def db_path(self) -> Path:
         return self.data_dir / "isobot.db"

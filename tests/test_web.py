@@ -324,6 +324,12 @@ def test_login_link_from_the_cli_and_from_chat(web, tmp_path, capsys, monkeypatc
     monkeypatch.setenv("ISOBOT_WEB_URL", "https://iso.phuong.example/")
     assert main(["--data", str(tmp_path / "data"), "officers", "login-link", "IS001"]) == 0
     assert capsys.readouterr().out.startswith("https://iso.phuong.example/dang-nhap/")
+    # a console listening on every address names this machine in its links, never 0.0.0.0
+    plain = app.state.settings.replace(web_url="")
+    assert plain.listening("0.0.0.0", 8081).web_base == "http://127.0.0.1:8081"
+    assert plain.listening("::", 8081).web_base == "http://127.0.0.1:8081"
+    assert plain.listening("127.0.0.2", 8081).web_base == "http://127.0.0.2:8081"
+    assert plain.replace(web_url="https://iso.phuong.example").listening("0.0.0.0", 1).web_base == "https://iso.phuong.example"
 
 
 def test_roles_are_changed_by_admins_and_audited(web):

@@ -79,8 +79,10 @@ def web(settings: Settings, listen: str, port: int) -> None:
 
     from ..web.app import create_app
 
-    if not settings.web_url:  # links name the port this console really listens on
-        settings = settings.replace(web_url=f"http://{listen}:{port}")
+    if not settings.web_url and listen in ("0.0.0.0", "::"):
+        click.echo("warning: ISOBOT_WEB_URL is not set, so sign-in links name 127.0.0.1 (this machine only)",
+                   err=True)
+    settings = settings.listening(listen, port)
     uvicorn.run(create_app(settings), host=listen, port=port, log_level="info", proxy_headers=True)
 
 

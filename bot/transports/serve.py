@@ -116,7 +116,7 @@ async def _web(core: Core, deliverer: Deliverer, settings: Settings, opts: Serve
     from ..web.app import create_app
 
     if not settings.web_url:  # links name the port this console really listens on
-        settings = settings.replace(web_url=f"http://{opts.listen}:{opts.web_port}")
+        settings = settings.listening(opts.listen, opts.web_port)
         core.knowledge.settings = settings
     app = create_app(settings, send_link=lambda staff_id, text: send_to_officer(core, deliverer, staff_id, text),
                      on_indexed=lambda report: asyncio.ensure_future(deliverer.worker(core.knowledge.reload)))
