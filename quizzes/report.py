@@ -16,6 +16,8 @@ STATUS_VI = {"not_started": "Chưa làm", "in_progress": "Đang làm", "passed":
              "inactive": "Đã nghỉ"}
 UNIT_COLUMNS = [("unit", "Đơn vị"), ("assigned", "Được giao"), ("completed", "Đã hoàn thành"), ("passed", "Đạt"),
                 ("completion_rate", "Tỷ lệ hoàn thành"), ("pass_rate", "Tỷ lệ đạt"), ("average_score", "Điểm trung bình")]
+ROSTER_COLUMNS = [("staff_id", "Mã cán bộ"), ("full_name", "Họ và tên"), ("unit", "Đơn vị"), ("position", "Chức vụ"),
+                  ("phone", "Số điện thoại"), ("role", "Vai trò"), ("status", "Trạng thái")]
 OFFICER_COLUMNS = [("staff_id", "Mã cán bộ"), ("full_name", "Họ và tên"), ("unit", "Đơn vị"), ("campaign", "Chiến dịch"),
                    ("status", "Trạng thái"), ("best_score", "Điểm cao nhất"), ("attempts", "Số lần làm"),
                    ("completed_at", "Thời điểm hoàn thành")]
@@ -125,6 +127,8 @@ def _views(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]]:
                   ("Câu hay trả lời sai", MISSED_COLUMNS, report["missed"])]
     if "year_summary" in report:
         views.append((f"Tổng hợp năm {report['year']}", YEAR_COLUMNS, report["year_summary"]))
+    if "roster" in report:
+        views.append(("Danh sách cán bộ", ROSTER_COLUMNS, report["roster"]))
     return views
 
 

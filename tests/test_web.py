@@ -277,6 +277,13 @@ def test_the_roster_preview_saves_nothing_until_confirmed(web):
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
     names = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(\"x\")" in names  # a formula prefix is exported as text
+    r = c.get("/can-bo/danh-sach.xlsx?don-vi=Văn phòng")  # the roster itself, as HR sees it
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content))["Danh sách cán bộ"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Mã cán bộ", "Họ và tên", "Đơn vị")
+    mine = {row[0]: row for row in rows[1:]}
+    assert "'=HYPERLINK(\"x\")" in mine and "CB100" not in mine  # Địa chính is another unit
+    assert mine["HR001"][5:] == ("Tổ chức cán bộ", "Đang công tác")
+    assert signed_in(app, store, "IS001").get("/can-bo/danh-sach.xlsx").status_code == 403
     bad = c.post("/can-bo/xem-truoc", data={"csrf": token}, files={"file": ("ds.xlsx", b"PK\x03\x04broken")})
     assert bad.status_code == 400 and "Không đọc được tệp" in bad.text
 

@@ -20,7 +20,7 @@ from .. import campaigns, roster
 from ..storage import QuizStore
 from .auth import HR
 from .guard import requires
-from .render import page
+from .render import ROLE_VI, page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_ROWS = 100  # officers per page of a campaign
@@ -319,6 +319,15 @@ async def officer_status(request: Request) -> Response:
 
 
 @requires(HR)
+async def roster_xlsx(request: Request) -> Response:
+    """The roster as shown (one unit or all), with each officer's role and whether they still work here."""
+    unit = request.query_params.get("don-vi") or None
+    rows = [{**o.__dict__, "role": ROLE_VI.get(o.role, o.role), "status": "Đang công tác" if o.active else "Đã nghỉ"}
+            for o in request.app.state.store.officers(unit)]
+    return _xlsx({"roster": rows}, "danh-sach-can-bo.xlsx")
+
+
+@requires(HR)
 async def codes_xlsx(request: Request) -> Response:
     settings, store = request.app.state.settings, request.app.state.store
     unit = request.query_params.get("don-vi") or None
@@ -350,4 +359,5 @@ routes = [
     Route("/can-bo/nhap", roster_import, methods=["POST"]),
     Route("/can-bo/{staff_id}/{action}", officer_status, methods=["POST"]),
     Route("/can-bo/ma-lien-ket.xlsx", codes_xlsx),
+    Route("/can-bo/danh-sach.xlsx", roster_xlsx),
 ]
