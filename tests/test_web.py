@@ -24,7 +24,7 @@ from conftest import FIXTURES, Clock
 ROSTER_ISO = ROSTER + "IS001,Đỗ Thư Ký,Văn phòng,Thư ký ISO,0901000003,thư ký ISO\n"
 BASE = "http://127.0.0.1:8080"
 HR_PAGES = ["/", "/chien-dich", "/chien-dich/moi", "/tong-hop", "/tong-hop.xlsx", "/can-bo",
-            "/can-bo/ma-lien-ket.xlsx"]
+            "/can-bo/ma-lien-ket.xlsx", "/can-bo/danh-sach.xlsx"]
 ISO_PAGES = ["/tai-lieu", "/cau-hoi", "/ngan-hang"]
 ADMIN_PAGES = ["/quan-tri", "/nhat-ky"]
 POSTS = ["/chien-dich", "/chien-dich/1/dong", "/chien-dich/1/nhac", "/can-bo/xem-truoc", "/can-bo/nhap",
