@@ -245,6 +245,8 @@ def test_a_document_in_a_subfolder_is_replaced_and_removed_where_it_is(web, tmp_
     log = [(a["action"], a["target"]) for a in WebStore(store).audit_log()]
     assert ("document.replace", "quy-trinh/qt-07-mot-cua.txt") in log
     assert ("document.remove", "quy-trinh/qt-07-mot-cua.txt") in log
+    assert c.post("/tai-lieu/lap-chi-muc", data={"csrf": token}).status_code == 303
+    assert ("index.start", "knowledge") in [(a["action"], a["target"]) for a in WebStore(store).audit_log()]
 
 
 def test_an_upload_over_the_limit_is_refused_with_a_message(web, tmp_path):

@@ -35,6 +35,7 @@ ACTIONS_VI = {"campaign.create": "Tạo chiến dịch", "campaign.close": "Đó
               "roster.import": "Nhập danh sách cán bộ", "officer.deactivate": "Cho cán bộ nghỉ",
               "officer.activate": "Kích hoạt lại cán bộ", "codes.export": "Xuất mã liên kết",
               "document.upload": "Tải lên tài liệu", "document.replace": "Thay bản mới", "document.remove": "Gỡ tài liệu",
+              "index.start": "Lập chỉ mục lại", "review.run": "Rà soát tài liệu",
               "question.handle": "Xử lý câu hỏi", "role.change": "Đổi vai trò", "draft.create": "Đề xuất câu hỏi",
               "draft.approve": "Duyệt câu đề xuất", "draft.reject": "Loại câu đề xuất", "sign_in": "Đăng nhập"}
 SendLink = Callable[[str, str], Awaitable[bool]]  # (staff_id, text) -> sent to one of their chat accounts

@@ -143,6 +143,7 @@ async def remove(request: Request) -> Response:
 @requires(ISO)
 async def reindex(request: Request) -> Response:
     request.app.state.indexer.start(request.state.officer.staff_id)
+    request.app.state.web.audit(request.state.officer.staff_id, "index.start", "knowledge", None, None)
     return _back("Đang lập chỉ mục.")
 
 
@@ -195,6 +196,7 @@ async def review_now(request: Request) -> Response:
         found = await asyncio.to_thread(run_review, request.app.state.settings)
     except IsobotError:
         return RedirectResponse("/ra-soat?loi=Chưa có chỉ mục tài liệu: hãy lập chỉ mục trước.", status_code=303)
+    request.app.state.web.audit(request.state.officer.staff_id, "review.run", "knowledge", None, {"findings": len(found)})
     return RedirectResponse(f"/ra-soat?ok=Đã rà soát: {len(found)} phát hiện.", status_code=303)
 
 
