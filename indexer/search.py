@@ -136,7 +136,7 @@ class Searcher:
         if mode in ("hybrid", "rank"):
             score = score + self.coverage * cover
         if mode == "rank":
-            score = score + self._rank_features(query, ids, wanted)
+            score = score + self._rank_features(query, ids, wanted, qvec)
             if self.document and len(self.centroids):
                 score = score + self.document * _minmax(self.centroids @ qvec)[self.doc_of[ids]]
         return score, dense, cover
@@ -159,15 +159,15 @@ class Searcher:
                 return np.concatenate([order[j:j + 1], np.delete(order, j)])
         return order
 
-    def _rank_features(self, query: str, ids: np.ndarray, wanted: list[int]) -> np.ndarray:
+    def _rank_features(self, query: str, ids: np.ndarray, wanted: list[int], qvec: np.ndarray) -> np.ndarray:
         extra = np.zeros(len(ids), np.float32)
         if wanted and self.kind:
             extra += self.kind * self.affinity[ids][:, wanted].max(axis=1)
         if self.unmatched:
-            extra -= self.unmatched * self._unmatched_qualifiers(set(words(query)), self.doc_of[ids])
+            extra -= self.unmatched * self._unmatched_qualifiers(set(words(query)), self.doc_of[ids], qvec)
         return extra
 
-    def _unmatched_qualifiers(self, qwords: set[str], docs: np.ndarray) -> np.ndarray:
+    def _unmatched_qualifiers(self, qwords: set[str], docs: np.ndarray, qvec: np.ndarray | None = None) -> np.ndarray:
         """Per candidate, the IDF share of its title's qualifying words (those a sibling's title among
         the candidates lacks: "lưu động" against "Đăng ký khai sinh") that the question leaves unmatched.
         A document with no such sibling here loses nothing."""
@@ -185,7 +185,14 @@ class Searcher:
         extra = (has > 0) & ~in_all & (siblings[:, None] > 0)
         idf = np.array([0.0 if w in qwords else self.title_idf[w] for w in vocab], np.float32)
         mass = np.array([self.title_mass[d] for d in unique.tolist()], np.float32)
-        return ((extra @ idf) / mass)[rows].astype(np.float32)
+        out = (extra @ idf) / mass
+        if qvec is not None and len(self.centroids):
+            # a variant that the question resembles more, as a whole, than every broader sibling names its
+            # qualifier in other words ("bố là người Mỹ" for "… có yếu tố nước ngoài"): no penalty
+            cos = self.centroids[unique] @ qvec
+            closest_broader = np.where(sibling, cos[None, :], -np.inf).max(axis=1)
+            out = np.where((siblings > 0) & (cos > closest_broader), 0.0, out)
+        return out[rows].astype(np.float32)
 
     def novelty(self, query: str) -> float:
         """Share of the question's word pairs (function words aside) that the knowledge base never uses.
