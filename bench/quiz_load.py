@@ -8,6 +8,7 @@ import asyncio
 import random
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from bench.measure import percentiles
@@ -34,7 +35,7 @@ def run(data: Path, knowledge: Path, banks: Path, embedder, officers: int = 1000
         for i in range(officers):
             store.upsert_officer(Officer(f"Q{i:04d}", f"Cán bộ {i}", UNITS[i % len(UNITS)]))
             store.link("telegram", str(20_000 + i), str(20_000 + i), f"Q{i:04d}", "code")
-        today = time.strftime("%Y-%m-%d")
+        today = datetime.now(campaigns.VN).date().isoformat()  # campaign days are Hà Nội days
         campaigns.create(store, core.quizzes.bank, "Tải thử", list(core.quizzes.bank.topics), 10, 70, today, today, None)
         with FakeTelegram() as fake:
             out = asyncio.run(_drive(core, fake, officers, rng, duplicate_share))
