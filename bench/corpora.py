@@ -191,7 +191,9 @@ def desk_questions(corpus: Path, questions_file: Path = DESK_QUESTIONS) -> list[
         code = row["ma_thu_tuc"]
         if code is not None and code not in codes:
             raise ValueError(f"{questions_file.name}:{number}: {code} is not a desk procedure")
-        items.append({**row, "question": nfc(row["question"]), "source": ward_path(code) if code else None})
+        others = [ward_path(c) for c in row.get("also", [])]  # procedures of the very same content
+        source = ([ward_path(code), *others] if others else ward_path(code)) if code else None
+        items.append({**row, "question": nfc(row["question"]), "source": source})
     return items
 
 

@@ -8,7 +8,7 @@ import asyncio
 import random
 import tempfile
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.measure import percentiles
@@ -35,8 +35,10 @@ def run(data: Path, knowledge: Path, banks: Path, embedder, officers: int = 1000
         for i in range(officers):
             store.upsert_officer(Officer(f"Q{i:04d}", f"Cán bộ {i}", UNITS[i % len(UNITS)]))
             store.link("telegram", str(20_000 + i), str(20_000 + i), f"Q{i:04d}", "code")
-        today = datetime.now(campaigns.VN).date().isoformat()  # campaign days are Hà Nội days
-        campaigns.create(store, core.quizzes.bank, "Tải thử", list(core.quizzes.bank.topics), 10, 70, today, today, None)
+        # campaign days are Hà Nội days, opening at the start of office hours: from yesterday, it is open now
+        today = datetime.now(campaigns.VN).date()
+        campaigns.create(store, core.quizzes.bank, "Tải thử", list(core.quizzes.bank.topics), 10, 70,
+                         (today - timedelta(days=1)).isoformat(), today.isoformat(), None)
         with FakeTelegram() as fake:
             out = asyncio.run(_drive(core, fake, officers, rng, duplicate_share))
         qs = QuizStore(store)

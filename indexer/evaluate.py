@@ -48,14 +48,20 @@ def rank_of(item: dict, hits: list[Hit]) -> int | None:
     """1-based rank among distinct documents (or distinct sections when one is asked for)."""
     sources = item["source"] if isinstance(item["source"], list) else [item["source"]]
     wanted = item.get("section")
-    sections = [wanted, *item.get("also", [])] if wanted else []
+    also = item.get("also", [])
+    # acceptable (source, section) pairs; "also" names other sections, or {"source", "section"} elsewhere
+    pairs = [(s, w) for s in sources for w in [wanted, *(a for a in also if isinstance(a, str))]]
+    pairs += [(a["source"], a["section"]) for a in also if isinstance(a, dict)]
     seen: set = set()
     for h in hits:
         key = (h.chunk.source, h.chunk.section) if wanted else h.chunk.source
         if key in seen:
             continue
         seen.add(key)
-        if h.chunk.source in sources and (not wanted or any(section_matches(w, h.chunk.section) for w in sections)):
+        if not wanted:
+            if h.chunk.source in sources:
+                return len(seen)
+        elif any(h.chunk.source == s and section_matches(w, h.chunk.section) for s, w in pairs):
             return len(seen)
     return None
 
