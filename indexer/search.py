@@ -147,9 +147,9 @@ class Searcher:
 
     def _holding_section_first(self, order: np.ndarray, ids: np.ndarray, score: np.ndarray,
                                wanted: list[int]) -> np.ndarray:
-        holds = self.labelled[ids[order]][:, wanted].any(axis=1)
-        if holds[0] or self.affinity[ids[order[0]], wanted].max() >= 1.0:
+        if self._holds(ids[order[:1]], wanted)[0]:
             return order
+        holds = self.labelled[ids[order]][:, wanted].any(axis=1)  # a value given, not only a heading
         doc = self.doc_of[ids[order[0]]]
         margin = self.promote_value if set(wanted) <= VALUED else self.promote
         for j in range(1, len(order)):
