@@ -407,3 +407,18 @@ def test_draft_questions_are_published_only_once_approved(tmp_path):
     assert [(q.id, q.question, q.answer) for q in published] == [("bo-sung-001", "Theo QT-01, ai phê duyệt quy trình ISO?", 1)]
     assert "Câu hỏi đề xuất chờ duyệt (0)" in c.get("/ngan-hang").text
     assert {"draft.approve", "draft.reject"} <= {a["action"] for a in WebStore(store).audit_log()}
+
+
+def test_behind_https_the_cookie_is_secure_and_a_disliked_answer_waits_in_the_queue(web):
+    app, store, _ = web
+    c = client(app)
+    plain = c.get(sign_in_link(store, BASE, "IS001").removeprefix(BASE))
+    assert "secure" not in plain.headers["set-cookie"].lower()
+    proxied = c.get(sign_in_link(store, BASE, "IS001").removeprefix(BASE), headers={"X-Forwarded-Proto": "https"})
+    assert "; secure" in proxied.headers["set-cookie"].lower() and "httponly" in proxied.headers["set-cookie"].lower()
+    # an answer an officer marked 👎 is in the ISO secretary's queue, with what was answered
+    qid = store.log_question(staff_id="CB001", platform="telegram", user_id="7", question="Lệ phí khai tử bao nhiêu?",
+                             answered=1, answer="Miễn lệ phí.", title="Quy trình khai tử", section="5.4", code="QT-HT-03")
+    store.set_feedback(qid, "CB001", -1)
+    page = signed_in(app, store, "IS001").get("/cau-hoi").text
+    assert "Lệ phí khai tử bao nhiêu?" in page and "Miễn lệ phí." in page
