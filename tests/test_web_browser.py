@@ -144,7 +144,9 @@ def test_hr_signs_in_creates_a_campaign_and_sees_an_answer_arrive(browser, site)
     page.goto(site.url + "/")
     text = page.inner_text("main")
     assert "Tháng 12/2026" in text and "Đã hoàn thành 1" in text and "Chưa bắt đầu (3)" in text
-    assert page.locator("svg[role=img]").count() == 1
+    charts = page.locator("svg[role=img]")
+    assert [charts.nth(i).get_attribute("aria-label").split(" — ")[0] for i in range(charts.count())] == [
+        "Tỷ lệ hoàn thành theo đơn vị", "Tỷ lệ đạt theo đơn vị"]
     shot(page, "tong-quan")
     page.goto(site.url + "/chien-dich/1")
     assert "Đạt" in page.inner_text("table >> nth=1")
