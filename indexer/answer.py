@@ -154,22 +154,11 @@ def trim(text: str, question: str, max_chars: int = MAX_CHARS) -> str:
               + 3 * (channel is not None and p.startswith(channel)) for p in pieces]
     start = max(range(len(pieces)), key=lambda i: (scores[i], -i))
     end, size = start, len(pieces[start])
-
-    def forward() -> None:
-        nonlocal end, size
-        while end + 1 < len(pieces) and size + len(pieces[end + 1]) + 1 <= max_chars:
-            end += 1
-            size += len(pieces[end]) + 1
-
-    def backward() -> None:
-        nonlocal start, size
-        while start > 0 and size + len(pieces[start - 1]) + 1 <= max_chars:
-            start -= 1
-            size += len(pieces[start]) + 1
-
-    # a list of papers is read from its first item; a fee or a time limit from its own row
-    for extend in ((backward, forward) if "documents" in kinds else (forward, backward)):
-        extend()
+    # a list of papers is read from its first item; a fee or a time limit from its own row onwards
+    for step in ((-1, 1) if "documents" in kinds else (1, -1)):
+        while 0 <= (nxt := start - 1 if step < 0 else end + 1) < len(pieces) and size + len(pieces[nxt]) + 1 <= max_chars:
+            size += len(pieces[nxt]) + 1
+            start, end = (nxt, end) if step < 0 else (start, nxt)
     out = "\n".join(pieces[start : end + 1])
     return ("… " if start > 0 else "") + out + (" …" if end + 1 < len(pieces) else "")
 

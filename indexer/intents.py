@@ -197,8 +197,9 @@ _AMOUNTS = {
 
 
 def gives_value(line: str, kinds: list[str]) -> bool:
-    """Whether ``line`` gives one of ``kinds`` a value: labelled ("Lệ phí: …", "thời hạn: …"), or an
+    """Whether ``line`` gives one of ``kinds`` a value: labelled (as ``labelled`` reads a section), or an
     amount of money for a fee, a duration for a time limit ("Trực tiếp: 50,000 VNĐ")."""
+    if kinds and labelled(line)[[NAMES.index(k) for k in kinds]].any():
+        return True
     punctuated = fold(line)
-    return any(_VALUES[k].search(punctuated) is not None
-               or (k in _AMOUNTS and _AMOUNTS[k].search(punctuated) is not None) for k in kinds)
+    return any(k in _AMOUNTS and _AMOUNTS[k].search(punctuated) is not None for k in kinds)

@@ -196,6 +196,12 @@ def vi_number(value: float | int | None) -> str:
     return "—" if value is None else f"{value:g}".replace(".", ",")
 
 
+def unit_charts(units: list[dict], suffix: str = "") -> str:
+    """Completion and pass rate by unit, two SVG bar charts (titles end with ``suffix``)."""
+    return (svg_bars(units, "unit", "completion_rate", "Tỷ lệ hoàn thành theo đơn vị" + suffix)
+            + svg_bars(units, "unit", "pass_rate", "Tỷ lệ đạt theo đơn vị" + suffix))
+
+
 def svg_bars(rows: list[dict], label: str, value: str, title: str) -> str:
     width, bar_h, left = 640, 26, 220
     height = 40 + bar_h * max(1, len(rows))
@@ -223,8 +229,7 @@ def to_html(report: dict, title: str) -> str:
         out.append(f"<p>Được giao: <b>{_html(t['assigned'])}</b> · Đã hoàn thành: <b>{_html(t['completed'])}</b> "
                    f"· Đạt: <b>{_html(t['passed'])}</b> "
                    f"· Tỷ lệ hoàn thành: <b>{_html(vi_number(t['completion_rate']))}%</b></p>")
-        out.append(svg_bars(report["units"], "unit", "completion_rate", "Tỷ lệ hoàn thành theo đơn vị"))
-        out.append(svg_bars(report["units"], "unit", "pass_rate", "Tỷ lệ đạt theo đơn vị"))
+        out.append(unit_charts(report["units"]))
         if report["missed"]:
             out.append(svg_bars(report["missed"][:8], "question_id", "wrong_rate", "Câu hay trả lời sai (tỷ lệ sai)"))
     for name, columns, rows in _views(report):

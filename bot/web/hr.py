@@ -88,9 +88,7 @@ async def dashboard(request: Request) -> Response:
         data = report_of(request, c)
         waiting = [o for o in data["officers"] if o["status"] == "not_started"]
         rows.append({"c": c, "data": data, "waiting": waiting[:20], "waiting_n": len(waiting),
-                     "chart": rep.svg_bars(data["units"], "unit", "completion_rate",
-                                           f"Tỷ lệ hoàn thành theo đơn vị — {c['name']}")
-                     + rep.svg_bars(data["units"], "unit", "pass_rate", f"Tỷ lệ đạt theo đơn vị — {c['name']}")})
+                     "chart": rep.unit_charts(data["units"], f" — {c['name']}")})
     return page(request, "dashboard.html", title="Tổng quan", open_campaigns=rows)
 
 
@@ -185,8 +183,7 @@ async def campaign_show(request: Request) -> Response:
     officers = [o for o in data["officers"] if status is None or o["status"] == status]
     pages = max(1, -(-len(officers) // PAGE_ROWS))
     number = min(pages, max(1, int(q["trang"]) if q.get("trang", "").isdigit() else 1))
-    chart = (rep.svg_bars(data["units"], "unit", "completion_rate", "Tỷ lệ hoàn thành theo đơn vị")
-             + rep.svg_bars(data["units"], "unit", "pass_rate", "Tỷ lệ đạt theo đơn vị"))
+    chart = rep.unit_charts(data["units"])
     return page(request, "campaign.html", title=f"Chiến dịch «{c['name']}»", c=c, data=data, unit=unit,
                 status=status, statuses=rep.STATUS_VI, chart=chart, notice=q.get("ok", ""),
                 officers=officers[(number - 1) * PAGE_ROWS:number * PAGE_ROWS], shown=len(officers),
