@@ -203,7 +203,8 @@ def unit_charts(units: list[dict], suffix: str = "") -> str:
 
 
 def svg_bars(rows: list[dict], label: str, value: str, title: str) -> str:
-    width, bar_h, left = 640, 26, 220
+    # narrow enough to stay legible on a phone (a 360 px screen shows it at ~0.85 scale)
+    width, bar_h, left = 420, 26, 170
     height = 40 + bar_h * max(1, len(rows))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
              f'role="img" aria-label="{_html(title)}">',
@@ -212,7 +213,10 @@ def svg_bars(rows: list[dict], label: str, value: str, title: str) -> str:
         v = float(r.get(value) or 0)
         y = 30 + i * bar_h
         w = (width - left - 60) * v / 100
-        parts.append(f'<text x="{left - 8}" y="{y + 17}" font-size="13" text-anchor="end">{_html(r.get(label) or "—")}</text>')
+        name = str(r.get(label) or "—")
+        short = name if len(name) <= 22 else name[:21] + "…"
+        parts.append(f'<text x="{left - 8}" y="{y + 17}" font-size="13" text-anchor="end"><title>{_html(name)}</title>'
+                     f'{_html(short)}</text>')
         parts.append(f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="{bar_h - 8}" fill="#2E75B6"/>')
         parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 17}" font-size="13">{vi_number(round(v, 1))}%</text>')
     return "".join(parts) + "</svg>"

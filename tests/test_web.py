@@ -422,3 +422,22 @@ def test_behind_https_the_cookie_is_secure_and_a_disliked_answer_waits_in_the_qu
     store.set_feedback(qid, "CB001", -1)
     page = signed_in(app, store, "IS001").get("/cau-hoi").text
     assert "Lệ phí khai tử bao nhiêu?" in page and "Miễn lệ phí." in page
+
+
+def test_the_cookie_key_is_made_on_first_start_and_kept(tmp_path):
+    """The console starts with no settings: its signing key is made once, owner-only, and a restart keeps
+    it, so sessions survive a restart."""
+    from bot.web.auth import load_key
+
+    data = tmp_path / "data"
+    settings = Settings(knowledge_dir=tmp_path, data_dir=data, banks_dir=FIXTURES / "banks")
+    store = Store(settings.db_path)
+    (tmp_path / "roster.csv").write_text(ROSTER_ISO, encoding="utf-8")
+    import_officers(store, tmp_path / "roster.csv")
+    assert not (data / "web.key").exists()
+    c = signed_in(create_app(settings, store), store, "HR001")
+    key = data / "web.key"
+    assert key.stat().st_mode & 0o777 == 0o600 and len(load_key(data)) == 32
+    restarted = client(create_app(settings, store))
+    restarted.cookies = c.cookies
+    assert restarted.get("/").status_code == 200 and load_key(data) == bytes.fromhex(key.read_text())

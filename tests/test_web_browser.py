@@ -211,3 +211,24 @@ def test_iso_handles_an_unanswered_question(browser, site):
     assert question not in page.inner_text("main")
     page.click("text=Xem câu đã xử lý")
     assert "Ngoài phạm vi tài liệu ISO" in page.inner_text("main")
+
+
+def test_pages_fit_a_phone_screen(browser, site):
+    """HR reads the console on a phone: no page is wider than the screen (wide tables scroll inside
+    their own box) and the menu stays reachable."""
+    from bot.campaigns import create
+    from quizzes.bank import load_bank
+
+    create(site.store, load_bank(FIXTURES / "banks"), "Quý IV/2026", ["ho-so"], 2, 50,
+           (date.today() - timedelta(days=1)).isoformat(), (date.today() + timedelta(days=7)).isoformat(), None)
+    page = sign_in(browser, site, "AD001")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ["/", "/chien-dich", "/chien-dich/1", "/chien-dich/moi", "/tong-hop", "/can-bo", "/tai-lieu",
+                 "/cau-hoi", "/ngan-hang", "/quan-tri", "/nhat-ky"]:
+        page.goto(site.url + path)
+        assert page.locator("h1").is_visible(), path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide on a 390 px screen"
+        assert page.locator("nav a").first.is_visible(), path
+        if path in ("/", "/chien-dich/1"):
+            shot(page, "dien-thoai" + path.replace("/", "-").rstrip("-"))
