@@ -21,7 +21,7 @@ _HEADER = re.compile(r"Hình thức nộp\s*Thời gian\s*Phí,\s*lệ phí\s*(?
 # A row starts with a channel name, glued to what follows: a number, or the fee when no time is given.
 _ROW = re.compile(r"(?P<channel>" + "|".join(CHANNELS) + r")(?=\s*(?:\d|Không|Trong|Miễn|Lệ phí|Phí|Theo))")
 _TIME = re.compile(r"\s*(?P<time>\d+(?:[.,]\d+)?(?:\s*(?:Ngày làm việc|Ngày|Giờ làm việc|Giờ|Tháng|Năm))?"
-                   r"|Trong ngày|Không quy định)(?!\s*(?:VNĐ|Đồng|đồng|đ/))", re.IGNORECASE)
+                   r"|Trong ngày|Không quy định|Không có thông tin)(?!\s*(?:VNĐ|Đồng|đồng|đ/))", re.IGNORECASE)
 _MONEY = r"[\d.,]+\s*(?:VNĐ|(?:Việt Nam\s*)?Đồng)"
 _FEE = re.compile(r"\s*(?P<fee>Miễn phí|Không có thông tin|Không phải trả[^(]*?(?=\(|$)|"
                   rf"(?:Lệ phí|Phí)\s*:?\s*(?:{_MONEY})?|{_MONEY})", re.IGNORECASE)
@@ -53,15 +53,14 @@ def unflatten(text: str) -> list[str] | None:
         rows.append((m["channel"], time["time"].strip() if time else "", fee["fee"].strip() if fee else "",
                      _unwrap(rest)))
     lines = [text[: header.start()].strip()] if text[: header.start()].strip() else []
-    notes = {note for *_, note in rows}
-    shared = notes.pop() if len(notes) == 1 else ""
+    notes = [note for *_, note in rows if note]
+    shared = notes[0] if len(notes) > 1 and len(set(notes)) == 1 else ""  # said once, not on every row
     for channel, time, fee, note in rows:
         fee = re.sub(r"\s+:\s*", ": ", fee)
         fee = fee if re.match(r"(Lệ phí|Phí)\b", fee) else f"phí, lệ phí: {fee}" if fee and fee != EMPTY else ""
-        cells = [f"thời hạn: {time}" if time else "", fee,
-                 "" if shared else note]
-        lines.append(f"{channel}: " + "; ".join(c for c in cells if c))
-    if shared and shared != EMPTY:
+        cells = [f"thời hạn: {time}" if time and time != EMPTY else "", fee, "" if shared else note]
+        lines.append(f"{channel}: " + ("; ".join(c for c in cells if c) or "không có thông tin"))
+    if shared:
         lines.append(f"Ghi chú (mọi hình thức nộp): {shared}")
     return lines
 

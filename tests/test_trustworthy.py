@@ -45,6 +45,19 @@ def test_flattened_portal_table_is_read_back_into_rows():
     assert trim(table.text, "nộp online thì mấy ngày", max_chars=70).startswith("… Trực tuyến: thời hạn: 2")
 
 
+def test_a_table_row_without_a_time_keeps_its_fee_and_the_note_is_said_once():
+    from indexer.tables import unflatten
+
+    note = "(- Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh quyết định. - Lệ phí có thể nộp trực tiếp tại bộ phận một cửa.)"
+    flat = ("Hình thức nộpThời gianPhí, lệ phíMô tả" + f"Trực tuyếnKhông có thông tin150,000 Việt Nam Đồng{note}"
+            + f"Trực tiếpKhông có thông tin50,000 VNĐ{note}" + "Dịch vụ bưu chínhKhông có thông tinKhông có thông tin")
+    rows = unflatten(flat)
+    assert rows[:2] == ["Trực tuyến: phí, lệ phí: 150,000 Việt Nam Đồng", "Trực tiếp: phí, lệ phí: 50,000 VNĐ"]
+    assert rows[2].startswith("Dịch vụ bưu chính: ") and rows[2] != "Dịch vụ bưu chính: "
+    short = trim("\n".join(rows), "đăng ký hộ kinh doanh nộp trực tiếp ở phường thì lệ phí bao nhiêu", max_chars=60)
+    assert "Trực tiếp: phí, lệ phí: 50,000 VNĐ" in short
+
+
 def test_a_labelled_value_holds_its_kind_a_passing_mention_does_not():
     column = {k: i for i, k in enumerate(intents.NAMES)}
     row = intents.labelled("Trực tiếp: thời hạn: 3 Ngày làm việc; Lệ phí: 5.000 Đồng")
