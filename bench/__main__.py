@@ -24,7 +24,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from bench import corpora  # noqa: E402
 from bench.measure import emit, quality, reindex_one, serving, throughput  # noqa: E402
-from indexer.embedder import SentenceTransformerEmbedder  # noqa: E402
+from indexer.embedder import SentenceTransformerEmbedder, cpu_has_bf16  # noqa: E402
 from indexer.evaluate import evaluate, load_items  # noqa: E402
 from indexer.models import default_model_dir, prepare_default  # noqa: E402
 
@@ -43,7 +43,8 @@ def main() -> None:
     model = Path(os.environ.get("ISOBOT_EMBED_MODEL") or prepare_default(default_model_dir(ROOT / "data")))
     embedder = SentenceTransformerEmbedder(model)
     result: dict = {"date": __import__("time").strftime("%Y-%m-%d"), "model": embedder.id,
-                    "precision": embedder.precision, "threads": __import__("torch").get_num_threads(), "cpus": os.cpu_count()}
+                    "precision": embedder.precision, "threads": int(os.environ.get("ISOBOT_THREADS") or os.cpu_count()),
+                    "cpus": os.cpu_count()}
 
     log("dev set over knowledge/")
     dev_items = load_items(ROOT / "bench" / "data" / "devset.jsonl")
@@ -53,13 +54,19 @@ def main() -> None:
     before = SentenceTransformerEmbedder(model, batch_size=32, precision="fp32")
     now_path = f"{embedder.precision}_batch{embedder.batch_size}_now"
 
+    others = {"fp32_batch32_before": before}
+    if cpu_has_bf16() and embedder.precision != "bf16":
+        others[f"bf16_batch{embedder.batch_size}"] = SentenceTransformerEmbedder(model, precision="bf16")
+
     def encoding_paths(kb: Path, name: str, searcher, items: list[dict]) -> dict:
-        """Rank-mode quality of the index encoded now and of the same base encoded as before."""
-        if (embedder.precision, embedder.batch_size) == ("fp32", 32):
-            return {now_path: quality.summary(evaluate(items, searcher))}
-        fp32, _ = quality.index_and_searcher(kb, WORK / f"{name}-fp32" / "data", before, log=log)
-        return {now_path: quality.summary(evaluate(items, searcher)),
-                "fp32_batch32_before": quality.summary(evaluate(items, fp32))}
+        """Rank-mode quality of the index encoded now and of the same base encoded the other ways."""
+        out = {now_path: quality.summary(evaluate(items, searcher))}
+        for path, other in others.items():
+            if (other.precision, other.batch_size) != (embedder.precision, embedder.batch_size):
+                folder = WORK / f"{name}-{other.precision}" / "data"
+                index, _ = quality.index_and_searcher(kb, folder, other, log=log)
+                out[path] = quality.summary(evaluate(items, index))
+        return out
 
     result["dev_encoding_paths"] = encoding_paths(ROOT / "knowledge", "dev", dev_searcher, dev_items)
     sample = ROOT / "bench" / "data" / "sample_questions.jsonl"

@@ -20,6 +20,9 @@ from .readers import LIMITS, SUFFIXES, Limits, check_size, read
 from .structure import MAX_WORDS, chunk_document
 
 PROGRESS_BATCH = 64  # texts embedded between two progress reports
+# Raised whenever reading or chunking turns the same file into other chunks (2: portal table rows without
+# a time limit), so that an index made before is re-read rather than kept for unchanged files.
+READERS = 2
 
 
 @dataclass
@@ -119,7 +122,7 @@ def _embed(embedder: Embedder, texts: list[str], progress: bool, on_progress) ->
 
 def _build(knowledge_dir, data_dir, embedder, progress, max_words, log, limits, on_progress) -> BuildReport:
     report = BuildReport()
-    chunking = {"max_words": max_words}
+    chunking = {"max_words": max_words, "readers": READERS}
     try:
         old = store.load(data_dir)
     except IndexMissing:
@@ -203,7 +206,8 @@ def _build(knowledge_dir, data_dir, embedder, progress, max_words, log, limits, 
     vectors = np.concatenate(parts).astype(np.float32) if parts else np.zeros((0, dim), np.float32)
     titles = np.stack(title_rows).astype(np.float32) if title_rows else np.zeros((0, dim), np.float32)
     manifest = {
-        "format": store.FORMAT, "model": embedder.id, "dimension": dim, "normalized": True,
+        "format": store.FORMAT, "model": embedder.id, "precision": getattr(embedder, "precision", None),
+        "dimension": dim, "normalized": True,
         "chunking": chunking, "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "documents": documents,
         "failed": report.failed,
     }

