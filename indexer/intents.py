@@ -70,10 +70,19 @@ def mentions(text: str, phrase: str) -> bool:
     return _has(" ".join(words(text)), phrase)
 
 
+# place cues that name a channel: with another kind asked ("nộp online thì mấy ngày", "thông tin trên
+# VNeID sai thì sửa bao lâu") they qualify that kind rather than ask where
+CHANNEL_CUES = frozenset({"truc tuyen", "online", "qua mang", "buu dien", "buu chinh", "dich vu cong", "vneid"})
+
+
 def asked(question: str) -> list[str]:
     """Kinds of fact the question asks for, in KINDS order ("giấy tờ gì, mất bao lâu" -> both)."""
     q = " ".join(words(question))
-    return [k for k, (cues, _) in KINDS.items() if any(_has(q, c) for c in cues)]
+    kinds = [k for k, (cues, _) in KINDS.items() if any(_has(q, c) for c in cues)]
+    if "place" in kinds and len(kinds) > 1 and not any(
+            _has(q, c) for c in KINDS["place"][0] if c not in CHANNEL_CUES):
+        kinds.remove("place")
+    return kinds
 
 
 def named(heading: str) -> str | None:

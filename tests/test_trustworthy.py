@@ -174,3 +174,10 @@ def test_clarify_buttons_on_telegram_through_the_bot_api(core):
     assert "<b>Bạn đang hỏi thủ tục nào?</b>" in first["text"] and "📄 Nguồn: <i>Thủ tục đăng ký khai sinh" in first["text"]
     assert "📄 Nguồn: <i>Thủ tục đăng ký khai sinh " in second["text"] and "Thành phần hồ sơ" in second["text"]
     assert "TTHC-HT-01" not in second["text"]
+
+
+def test_a_channel_named_beside_another_kind_qualifies_it():
+    assert intents.asked("nộp online thì mấy ngày có kết quả") == ["time"]
+    assert intents.asked("thông tin trên VNeID sai quê quán, điều chỉnh thì bao lâu") == ["time"]
+    assert "place" in intents.asked("nộp hồ sơ ở đâu, có nộp online được không")
+    assert intents.asked("có nộp qua dịch vụ công được không") == ["place"]
