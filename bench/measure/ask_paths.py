@@ -37,7 +37,18 @@ def compare(data: Path, model: Path | None = None, question: str = "hồ sơ đ�
     return out
 
 
+def compare_fresh(data: Path, model: Path | None = None) -> dict:
+    """``compare`` from a small launcher process: a child forked from a large process (the bench, with its
+    models and indexes loaded) starts with that process's pages, and ru_maxrss keeps them across exec."""
+    import json
+
+    out = subprocess.run([sys.executable, "-m", "bench.measure.ask_paths", str(data), str(model or "")],
+                         capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2])
+    return json.loads(out.stdout)
+
+
 if __name__ == "__main__":
     import json
 
-    print(json.dumps(compare(Path(sys.argv[1])), indent=1))
+    print(json.dumps(compare(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] else None),
+                     indent=1))

@@ -30,7 +30,7 @@ def model(settings: Settings) -> None:
     """
     from ..knowledge import open_embedder
 
-    emb = open_embedder(settings)
+    emb = open_embedder(settings, indexing=True)
     echo_json({"path": str(emb.path), "id": emb.id})
 
 
@@ -56,7 +56,7 @@ def index(settings: Settings, as_json: bool, progress_file: Path | None, then_re
         tmp.write_text(json.dumps({"done": done, "total": total}))
         tmp.replace(progress_file)
 
-    report = build_index(settings.knowledge_dir, settings.data_dir, open_embedder(settings),
+    report = build_index(settings.knowledge_dir, settings.data_dir, open_embedder(settings, indexing=True),
                          progress=sys.stderr.isatty(), log=log, on_progress=on_progress if progress_file else None)
     for failure in report.failed:
         log(f"skipped {failure['path']}: {failure['error']}")
