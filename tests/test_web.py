@@ -441,3 +441,13 @@ def test_the_cookie_key_is_made_on_first_start_and_kept(tmp_path):
     restarted = client(create_app(settings, store))
     restarted.cookies = c.cookies
     assert restarted.get("/").status_code == 200 and load_key(data) == bytes.fromhex(key.read_text())
+
+
+def test_a_failed_model_load_reads_in_vietnamese_on_the_documents_page():
+    from bot.web.vi import reading_vi
+
+    said = reading_vi("isobot: cannot load data/models/m/onnx/model_int8.onnx (INVALID_PROTOBUF): delete it and "
+                      "run `isobot model` to write it again")
+    assert said.startswith("không nạp được tệp mô hình data/models/m/onnx/model_int8.onnx") and "isobot model" in said
+    assert reading_vi("ONNX Runtime cannot be loaded (no module): set ISOBOT_PRECISION=fp32 or bf16").startswith(
+        "không nạp được ONNX Runtime")

@@ -41,6 +41,10 @@ READING_VI = [
     (r"symbolic link skipped", "liên kết tượng trưng (symlink): bỏ qua"),
     (r"(?:isobot: )?another `isobot index` is running.*", "một lần lập chỉ mục khác đang chạy"),
     (r"interrupted", "bị gián đoạn (máy chủ đã khởi động lại)"),
+    (r"(?:isobot: )?cannot load (.*) \((.*)\): delete it and run `isobot model` to write it again",
+     r"không nạp được tệp mô hình \1; quản trị viên cần xóa tệp này rồi chạy «isobot model» trên máy chủ để tạo lại"),
+    (r"(?:isobot: )?ONNX Runtime cannot be loaded .*",
+     "không nạp được ONNX Runtime; quản trị viên cần đặt ISOBOT_PRECISION=fp32 hoặc bf16"),
 ]
 
 
