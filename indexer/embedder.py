@@ -124,7 +124,7 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, self.dimension), np.float32)
         if self._onnx is not None:
-            return self._onnx.embed(texts, kind)
+            return self._onnx.embed(texts, kind, progress)
         import torch
 
         model = self.model

@@ -115,13 +115,18 @@ class OnnxEmbedder:
         self._tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         self._tokenizer.enable_truncation(self.max_tokens)
 
-    def embed(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
+    def embed(self, texts: Sequence[str], kind: str = "passage", progress: bool = False) -> np.ndarray:
         if self._session is None:
             self._load()
         prompt = self.prompts.get(kind, "")
         out = np.zeros((len(texts), self.dimension), np.float32)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # similar lengths share a batch
-        for start in range(0, len(order), self.batch_size):
+        starts = range(0, len(order), self.batch_size)
+        if progress:  # `isobot index` in a terminal shows a bar, as sentence-transformers did
+            from tqdm import tqdm
+
+            starts = tqdm(starts, desc="Batches", unit="batch")
+        for start in starts:
             rows = order[start:start + self.batch_size]
             encoded = self._tokenizer.encode_batch([prompt + texts[i] for i in rows])
             width = max(len(e.ids) for e in encoded)
