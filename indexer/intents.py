@@ -85,10 +85,11 @@ def asked(question: str) -> list[str]:
     return kinds
 
 
+@lru_cache(maxsize=16384)
 def named(heading: str) -> str | None:
     """The kind a heading names, if any ("5.2 Thành phần hồ sơ" -> "documents")."""
     last = " ".join(words(heading.split(">")[-1]))
-    found = [k for k, (_, labels) in KINDS.items() if any(_has(last, lab) for lab in labels)]
+    found = [k for k, pattern in _LABELS.items() if pattern.search(last)]
     return found[0] if len(found) == 1 else None
 
 
