@@ -21,8 +21,9 @@ from .structure import MAX_WORDS, chunk_document
 
 PROGRESS_BATCH = 64  # texts embedded between two progress reports
 # Raised whenever reading or chunking turns the same file into other chunks (2: portal table rows without
-# a time limit), so that an index made before is re-read rather than kept for unchanged files.
-READERS = 2
+# a time limit; 3: portal papers tables read back), so that an index made before is re-read rather than
+# kept for unchanged files.
+READERS = 3
 
 
 @dataclass

@@ -7,7 +7,11 @@ single run of text without separators:
 
 ``unflatten`` turns such a string into one line per channel, so the answer can show the row an
 officer asks about ("Trực tiếp: thời hạn: 15 Ngày làm việc; Lệ phí: 8.000 đồng"), and states once what every
-row repeats.
+row repeats. The papers table is glued the same way, each row ending with its number of copies:
+
+    * Giấy tờ phải nộp:Tên giấy tờMẫu đơn, tờ khaiSố lượng- Tờ khai đăng ký khai tử theo mẫu;1 bản chính- Giấy báo tử…
+
+``unflatten_papers`` gives one line per paper, its form file apart ("- Tờ khai … (mẫu: Mau-01.docx): 1 bản chính").
 """
 
 from __future__ import annotations
@@ -28,10 +32,59 @@ _FEE = re.compile(r"\s*(?P<fee>Miễn phí|Không có thông tin|Không phải t
 EMPTY = "Không có thông tin"
 
 
+HEADER = "Tên giấy tờ (mẫu đơn, tờ khai): số lượng"
+_PAPERS = re.compile(r"Tên giấy tờ\s*Mẫu đơn,\s*tờ khai\s*Số lượng\s*")
+_COPIES = re.compile(r"\d+\s*bản\s*(?:chính|sao|gốc)(?:\s*,\s*\d+\s*bản\s*(?:chính|sao|gốc))*")
+_FORM_FILE = re.compile(r"\.(?:docx?|pdf|xlsx?)$", re.IGNORECASE)
+_GROUP = re.compile(r"(?:^|\s*)\*\s*(?=[^*]*?:)")  # "* Giấy tờ phải xuất trình:" opens a group
+
+
 def read_back(block: Block) -> list[Block]:
     """A table flattened into one paragraph becomes its rows; any other block stays as it is."""
-    lines = unflatten(block.text) if block.kind == "para" else None
+    lines = (unflatten(block.text) or unflatten_papers(block.text)) if block.kind == "para" else None
     return [Block("row", line) for line in lines] if lines else [block]
+
+
+def unflatten_papers(text: str) -> list[str] | None:
+    """Lines of flattened papers tables in ``text`` (one a paper, with its copies), or None."""
+    parts = _PAPERS.split(text)
+    if len(parts) < 2:
+        return None
+    lines = _plain(parts[0])
+    for part in parts[1:]:
+        lines.append(HEADER)  # the table's own header, in the rows' shape: it names what the section lists
+        at = 0
+        for copies in _COPIES.finditer(part):
+            name = part[at:copies.start()].strip()
+            at = copies.end()
+            if not name:
+                continue
+            sub = name.startswith("+")
+            name = name.lstrip("-+• ").strip()
+            name, form = _form_apart(name.rstrip(" .;,"))
+            if form:
+                name = f"{name} (mẫu: {form})"
+            kept = [c.strip() for c in copies.group(0).split(",") if not re.match(r"0\s", c.strip())]
+            lines.append(("  + " if sub else "- ") + name + (f": {', '.join(kept)}" if kept else ""))
+        lines += _plain(part[at:])
+    return lines
+
+
+def _form_apart(name: str) -> tuple[str, str | None]:
+    """A form file glued after a paper's name starts where a capital follows a small letter or a
+    bracket without a space: "…Luật Quản lý thuếMẫu 02 KK TNCN.docx", "…Bộ Công an)Mẫu DC01….doc"."""
+    end = _FORM_FILE.search(name)
+    if end is None:
+        return name, None
+    for i in range(max(name.rfind("("), name.rfind(")"), 0) + 1, end.start()):
+        if name[i].isupper() and (name[i - 1].islower() or name[i - 1] in ").;:,"):
+            return name[:i].rstrip(" .;,"), name[i:]
+    return name, None
+
+
+def _plain(text: str) -> list[str]:
+    """Text around the tables, one line a group heading ("* Giấy tờ phải nộp:") or note."""
+    return [piece.strip() for piece in _GROUP.split(text) if piece.strip()]
 
 
 def unflatten(text: str) -> list[str] | None:

@@ -45,6 +45,31 @@ def test_flattened_portal_table_is_read_back_into_rows():
     assert trim(table.text, "nộp online thì mấy ngày", max_chars=70).startswith("… Trực tuyến: thời hạn: 2")
 
 
+def test_a_flattened_papers_table_is_read_back_one_paper_a_line():
+    chunks = chunk_document(read(FIXTURES / "portal" / "9.000001.md"), "9.000001.md")
+    papers = next(c for c in chunks if c.section == "Thành phần hồ sơ")
+    assert papers.text.split("\n") == [
+        "Giấy tờ phải nộp:",
+        "Tên giấy tờ (mẫu đơn, tờ khai): số lượng",
+        "- Tờ khai đăng ký giám hộ theo mẫu (Mẫu TP/HT-GH ban hành kèm theo Thông tư) (mẫu: Mau TK giam ho.docx): 1 bản chính",
+        "- Văn bản cử người giám hộ: 1 bản chính, 1 bản sao",
+        "- Giấy tờ chứng minh điều kiện của người giám hộ gồm:",  # 0 copies: the heading of what follows
+        "  + Giấy xác nhận năng lực hành vi dân sự: 1 bản sao",
+        "Giấy tờ phải xuất trình:",
+        "Tên giấy tờ (mẫu đơn, tờ khai): số lượng",
+        "- Giấy tờ tùy thân của người đi đăng ký: 1 bản chính",
+        "Trường hợp gửi hồ sơ qua bưu chính thì gửi kèm bản sao có chứng thực các giấy tờ phải xuất trình.",
+    ]
+    from indexer.tables import unflatten_papers
+
+    assert unflatten_papers("Tờ khai theo mẫu; văn bản cử người giám hộ.") is None  # no table: left as written
+    # a form glued after a name with no bracket before it, and one that cannot be told apart
+    assert unflatten_papers("Tên giấy tờMẫu đơn, tờ khaiSố lượngTờ khai quyết toán thuếMẫu 02 KK.docx1 bản chính")[1:] == [
+        "- Tờ khai quyết toán thuế (mẫu: Mẫu 02 KK.docx): 1 bản chính"]
+    assert unflatten_papers("Tên giấy tờMẫu đơn, tờ khaiSố lượngĐơn theo Mẫu số 01 NĐ-CPMau01.docx1 bản chính")[1:] == [
+        "- Đơn theo Mẫu số 01 NĐ-CPMau01.docx: 1 bản chính"]
+
+
 def test_a_table_row_without_a_time_keeps_its_fee_and_the_note_is_said_once():
     from indexer.tables import unflatten
 
@@ -89,6 +114,12 @@ def test_kinds_learned_on_the_sample_base_hold_on_a_portal_document():
         assert best == "Cách thức thực hiện", kind
     assert max(portal, key=lambda sec: portal[sec][column["documents"]]) == "Thành phần hồ sơ"
     assert intents.asked("dang ky ket hon mat bao lau, le phi bao nhieu") == ["time", "fee"]
+    # "thu / mất / tốn … bao nhiêu" asks a price, unless a unit follows
+    assert intents.asked("nộp trực tiếp ở công an phường thì đăng ký thường trú thu bao nhiêu") == ["fee"]
+    assert intents.asked("chung thuc chu ky nguoi dich mat bao nhieu") == ["fee"]
+    assert intents.asked("làm khai tử mất bao nhiêu ngày") == ["time"]
+    assert intents.asked("làm mất bao nhiêu lâu") == ["time"]
+    assert "fee" not in intents.asked("phải nộp bao nhiêu bản tờ khai")
 
 
 def test_plain_question_finds_the_plain_procedure_and_offers_the_variants(core):
