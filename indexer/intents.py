@@ -30,7 +30,8 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                    "to khai", "ban sao gi"),
                   ("thanh phan ho so", "ho so gom", "giay to", "ho so can nop", "ho so de nghi")),
     "time": (("bao lau", "may ngay", "bao nhieu ngay", "thoi han", "bao gio", "khi nao co", "mat may",
-              "trong bao", "may hom", "ngay lam viec", "bao nhieu lau", "lau khong", "may tuan", "thoi gian giai quyet"),
+              "trong bao", "may hom", "ngay lam viec", "bao nhieu lau", "lau khong", "may tuan",
+              "thoi gian giai quyet"),
              ("thoi han", "thoi gian giai quyet", "thoi gian thuc hien")),
     "fee": (("le phi", "phi", "bao nhieu tien", "mat tien", "thu tien", "ton tien", "mien phi", "nop tien",
              "het bao nhieu", "tien", "mat phi"),
@@ -84,7 +85,8 @@ _PRICE = re.compile(r"(?<!\w)(?:thu|mat|het|ton|tra|dong|gia|nop) bao nhieu"
 def asked(question: str) -> list[str]:
     """Kinds of fact the question asks for, in KINDS order ("giấy tờ gì, mất bao lâu" -> both)."""
     q = " ".join(words(question))
-    kinds = [k for k, (cues, _) in KINDS.items() if any(_has(q, c) for c in cues) or (k == "fee" and _PRICE.search(q))]
+    kinds = [k for k, (cues, _) in KINDS.items()
+             if any(_has(q, c) for c in cues) or (k == "fee" and _PRICE.search(q))]
     if "place" in kinds and len(kinds) > 1 and not any(
             _has(q, c) for c in KINDS["place"][0] if c not in CHANNEL_CUES):
         kinds.remove("place")

