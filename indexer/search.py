@@ -24,6 +24,14 @@ ACCENTED_STOPWORDS = frozenset(
     "hả ừ mình tôi em anh chị bạn xin hỏi muốn biết".split()
 )
 STOPWORDS = frozenset(fold(w) for w in ACCENTED_STOPWORDS)
+# Everyday words of a question's story ("bà cụ nhà bên mới mất hôm qua") that say nothing about whether
+# its subject is covered: novelty skips their pairs as it skips function words'.
+ACCENTED_EVERYDAY = ACCENTED_STOPWORDS | frozenset(
+    "bà cụ ông bố mẹ con cháu vợ chồng anh chị em nhà bên mới vừa hôm qua nay giờ bây trai gái đi lại rồi đã "
+    "chưa sắp hỏi dân người ra lên xuống về nó họ kia ấy đây mình cô chú bác dì ạ nhé nha hả đó thôi luôn nữa "
+    "còn cũng vẫn đang sẽ".split()
+)
+EVERYDAY = frozenset(fold(w) for w in ACCENTED_EVERYDAY)
 VALUED = {intents.NAMES.index("fee"), intents.NAMES.index("time")}
 
 
@@ -201,12 +209,12 @@ class Searcher:
         query = clean(query)
         if has_diacritics(query):
             ws = [w.lower() for w in TOKEN.findall(query)]
-            pairs = [(a, b) for a, b in zip(ws, ws[1:]) if a not in ACCENTED_STOPWORDS and b not in ACCENTED_STOPWORDS]
+            pairs = [(a, b) for a, b in zip(ws, ws[1:]) if a not in ACCENTED_EVERYDAY and b not in ACCENTED_EVERYDAY]
             unknown = [not self.restorer.known(a, b) for a, b in pairs]
         else:
             ws = words(query)
             unknown = [f"{a}_{b}" not in self.bm25 for a, b in zip(ws, ws[1:])
-                       if a not in STOPWORDS and b not in STOPWORDS]
+                       if a not in EVERYDAY and b not in EVERYDAY]
         return sum(unknown) / len(unknown) if unknown else 0.0
 
     def _query_weights(self, query: str) -> dict[str, float]:
