@@ -154,3 +154,31 @@ def test_an_internal_error_is_one_line_and_exit_2(monkeypatch, capsys):
     assert main(["search", "x"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "ZeroDivisionError" in err and "Traceback" not in err
+
+
+def test_a_console_open_to_the_network_warns_when_links_name_this_machine(monkeypatch, tmp_path):
+    """`isobot web` and `isobot serve --web` on every address without ISOBOT_WEB_URL: sign-in links
+    would name 127.0.0.1, which officers' phones cannot reach."""
+    import uvicorn
+
+    from bot import app
+    from bot.transports import serve as serve_module
+
+    ran = []
+
+    async def fake_serve(core, settings, opts):
+        ran.append(opts.listen)
+
+    monkeypatch.setattr(serve_module, "serve", fake_serve)
+    monkeypatch.setattr(app, "open_core", lambda settings: None)
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: ran.append(k["host"]))
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("ISOBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ISOBOT_WEB_URL", raising=False)
+    warning = "ISOBOT_WEB_URL is not set"
+    for args in (["serve", "--telegram", "--web", "--listen", "0.0.0.0"], ["web", "--listen", "0.0.0.0"]):
+        assert warning in CliRunner().invoke(cli, args, catch_exceptions=False).stderr
+    assert warning not in CliRunner().invoke(cli, ["serve", "--telegram", "--web"], catch_exceptions=False).stderr
+    monkeypatch.setenv("ISOBOT_WEB_URL", "https://iso.phuong.example")
+    assert warning not in CliRunner().invoke(cli, ["web", "--listen", "0.0.0.0"], catch_exceptions=False).stderr
+    assert ran == ["0.0.0.0", "0.0.0.0", "127.0.0.1", "0.0.0.0"]

@@ -58,6 +58,8 @@ def serve(settings: Settings, **options) -> None:
 
     opts = ServeOptions(**options)
     check(settings, opts)
+    if opts.web:
+        _warn_if_links_stay_local(settings, opts.listen)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     asyncio.run(run_serve(open_core(settings), settings, opts))
@@ -79,10 +81,13 @@ def web(settings: Settings, listen: str, port: int) -> None:
 
     from ..web.app import create_app
 
-    if not settings.web_url and listen in ("0.0.0.0", "::"):
-        click.echo("warning: ISOBOT_WEB_URL is not set, so sign-in links name 127.0.0.1 (this machine only)",
-                   err=True)
+    _warn_if_links_stay_local(settings, listen)
     settings = settings.listening(listen, port)
     uvicorn.run(create_app(settings), host=listen, port=port, log_level="info", proxy_headers=True)
 
 
+def _warn_if_links_stay_local(settings: Settings, listen: str) -> None:
+    """A console open to the network whose sign-in links still name this machine."""
+    if not settings.web_url and listen in ("0.0.0.0", "::"):
+        click.echo("warning: ISOBOT_WEB_URL is not set, so sign-in links name 127.0.0.1 (this machine only)",
+                   err=True)
