@@ -21,6 +21,7 @@ MAX_CHARS = 700
 CLARIFY_MARGIN = 0.15  # siblings scoring within this of the best are offered as a choice (tuned on dev)
 MAX_CHOICES = 4
 VALUE_WEIGHT = 5  # in trimming, a line giving the asked kind a value (tuned on the dev halves)
+LIST_ITEM = re.compile(r"\s*(?:[-+•*]\s|\d{1,2}[.)]\s|[a-zđ]\)\s)")  # "- Tờ khai…", "1. …", "a) …"
 
 
 @dataclass(frozen=True)
@@ -154,12 +155,20 @@ def trim(text: str, question: str, max_chars: int = MAX_CHARS) -> str:
               + VALUE_WEIGHT * intents.gives_value(p, kinds)
               + 3 * (channel is not None and p.startswith(channel)) for p in pieces]
     start = max(range(len(pieces)), key=lambda i: (scores[i], -i))
+    if "documents" in kinds:
+        # "giấy tờ gì" is answered by the list from its first paper, unless the question names something
+        # of a later line that the first paper does not say ("văn bản ủy quyền có phải chứng thực không")
+        first = next((i for i, p in enumerate(pieces) if LIST_ITEM.match(p)), start)
+        if first < start and len(q & set(words(pieces[start])) - set(words(pieces[first]))) < 2:
+            start = first
     end, size = start, len(pieces[start])
     # a list of papers is read from its first item; a fee or a time limit from its own row onwards
     for step in ((-1, 1) if "documents" in kinds else (1, -1)):
         while 0 <= (nxt := start - 1 if step < 0 else end + 1) < len(pieces) and size + len(pieces[nxt]) + 1 <= max_chars:
             size += len(pieces[nxt]) + 1
             start, end = (nxt, end) if step < 0 else (start, nxt)
+    while end > start and pieces[end].rstrip().endswith(":"):  # a heading whose lines were cut off
+        end -= 1
     out = "\n".join(pieces[start : end + 1])
     return ("… " if start > 0 else "") + out + (" …" if end + 1 < len(pieces) else "")
 

@@ -212,3 +212,22 @@ def test_a_channel_named_beside_another_kind_qualifies_it():
     assert intents.asked("thông tin trên VNeID sai quê quán, điều chỉnh thì bao lâu") == ["time"]
     assert "place" in intents.asked("nộp hồ sơ ở đâu, có nộp online được không")
     assert intents.asked("có nộp qua dịch vụ công được không") == ["place"]
+
+
+def test_a_papers_question_is_answered_from_the_first_paper_of_the_list():
+    section = "\n".join([
+        "Giấy tờ phải nộp:",
+        "Tên giấy tờ (mẫu đơn, tờ khai): số lượng",
+        "- Tờ khai đăng ký khai tử theo mẫu: 1 bản chính",
+        "- Giấy báo tử hoặc giấy tờ thay Giấy báo tử: 1 bản chính",
+        "- Văn bản ủy quyền trong trường hợp ủy quyền đăng ký khai tử; người được ủy quyền đăng ký khai tử là "
+        "ông, bà, cha, mẹ, con thì văn bản ủy quyền đăng ký khai tử không phải chứng thực: 1 bản chính",
+        "Giấy tờ phải xuất trình:",
+        "- " + "Giấy tờ tùy thân của người đi đăng ký khai tử còn giá trị sử dụng. " * 6 + ": 1 bản chính",
+    ])
+    short = trim(section, "làm khai tử cho bố cần mang giấy tờ gì", max_chars=330)
+    assert short.startswith("Giấy tờ phải nộp:") and "- Tờ khai đăng ký khai tử theo mẫu" in short
+    assert not short.rstrip(" …").endswith(":")  # no heading left without its lines
+    # a question about one paper still gets that paper's line
+    assert "ủy quyền" in trim(section, "ủy quyền cho con đi đăng ký khai tử thì văn bản ủy quyền có phải chứng thực không",
+                              max_chars=200)
