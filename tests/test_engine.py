@@ -105,12 +105,17 @@ def test_indexing_the_default_model_never_imports_torch(kb, model_dir, tmp_path)
     assert json.loads(out.stdout)["chunks"] > 10
 
 
-def test_a_damaged_int8_file_is_reported_with_what_to_do(model_dir, tmp_path):
-    folder = tmp_path / "model"
-    folder.mkdir()
+def _without_int8(model_dir, folder):
+    """The model folder's files, linked into ``folder``, without its ``onnx`` folder."""
+    folder.mkdir(parents=True)
     for f in model_dir.iterdir():
         if f.name != "onnx":
             (folder / f.name).symlink_to(f)
+    return folder
+
+
+def test_a_damaged_int8_file_is_reported_with_what_to_do(model_dir, tmp_path):
+    folder = _without_int8(model_dir, tmp_path / "model")
     (folder / "onnx").mkdir()
     (folder / "onnx" / "model_int8.onnx").write_bytes(b"\x08\x07half written")
     embedder = SentenceTransformerEmbedder(folder)
@@ -127,11 +132,7 @@ def test_an_installation_without_the_int8_file_still_answers_without_torch(real_
     knowledge, data, _ = real_index
     mine = tmp_path / "data"
     shutil.copytree(data, mine, symlinks=True)
-    folder = mine / "models" / "multilingual-e5-small"
-    folder.mkdir(parents=True)
-    for f in model_dir.iterdir():
-        if f.name != "onnx":
-            (folder / f.name).symlink_to(f)
+    folder = _without_int8(model_dir, mine / "models" / "multilingual-e5-small")
     script = ("import sys\nfrom bot.cli import main\n"
               f"code = main(['--knowledge', {str(knowledge)!r}, '--data', {str(mine)!r}, 'ask', 'ai phê duyệt hủy hồ sơ'])\n"
               "assert code == 0, code\nassert 'torch' not in sys.modules\n")
@@ -152,11 +153,7 @@ def test_an_older_int8_export_is_rewritten_when_indexing_only(model_dir, tmp_pat
     graph = onnx.load(str(onnxint8.path_of(model_dir)), load_external_data=False).graph
     assert not {"IsNaN", "Where"} & {n.op_type for n in graph.node if "/attention/" in n.name}
 
-    folder = tmp_path / "model"
-    folder.mkdir()
-    for f in model_dir.iterdir():
-        if f.name != "onnx":
-            (folder / f.name).symlink_to(f)
+    folder = _without_int8(model_dir, tmp_path / "model")
     (folder / "onnx").mkdir()
     (folder / "onnx" / "model_int8.onnx").symlink_to(onnxint8.path_of(model_dir))  # no stamp: an older export
     written, said = [], []
