@@ -132,7 +132,8 @@ def _build(knowledge_dir, data_dir, embedder, progress, max_words, log, limits, 
         report.notice = f"the old index cannot be reused ({e}); rebuilding everything"
         old = None
     if old is not None and (old.model != embedder.id or old.manifest.get("chunking") != chunking):
-        report.notice = f"model or chunking changed ({old.model} -> {embedder.id}); re-embedding every document"
+        report.notice = (f"model changed ({old.model} -> {embedder.id})" if old.model != embedder.id else
+                         f"chunking changed ({old.manifest.get('chunking')} -> {chunking})") + "; re-embedding every document"
         old = None
     if report.notice:
         log(report.notice)
