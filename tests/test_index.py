@@ -117,7 +117,7 @@ def test_an_index_made_by_older_readers_is_read_again(kb, tmp_path, monkeypatch)
     notes = []
     report = build_index(kb, data, HashingEmbedder(), log=notes.append)
     assert report.unchanged == 0 and len(report.added) == 5 and "chunking changed" in notes[0]
-    assert f"'readers': {build.READERS}}" in notes[0]  # says what changed, not "model or chunking"
+    assert f"'readers': {build.READERS}}}" in notes[0]  # says what changed, not "model or chunking"
 
 
 def test_missing_index_says_what_to_do(tmp_path):
