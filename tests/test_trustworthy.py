@@ -32,9 +32,14 @@ def sections_of(folder: Path) -> list[tuple[str, str, str]]:
     return [(src, sec, "\n".join(t)) for (src, sec), t in out.items()]
 
 
-def test_flattened_portal_table_is_read_back_into_rows():
+def portal_section(section: str):
+    """The chunk of the portal fixture's ``section``, as ingestion reads it."""
     chunks = chunk_document(read(FIXTURES / "portal" / "9.000001.md"), "9.000001.md")
-    table = next(c for c in chunks if c.section == "Cách thức thực hiện")
+    return next(c for c in chunks if c.section == section)
+
+
+def test_flattened_portal_table_is_read_back_into_rows():
+    table = portal_section("Cách thức thực hiện")
     assert table.text.split("\n") == [
         "Trực tiếp: thời hạn: 3 Ngày làm việc; Lệ phí: 5.000 Đồng",
         "Trực tuyến: thời hạn: 2 Ngày làm việc; phí, lệ phí: Miễn phí",
@@ -46,8 +51,7 @@ def test_flattened_portal_table_is_read_back_into_rows():
 
 
 def test_a_flattened_papers_table_is_read_back_one_paper_a_line():
-    chunks = chunk_document(read(FIXTURES / "portal" / "9.000001.md"), "9.000001.md")
-    papers = next(c for c in chunks if c.section == "Thành phần hồ sơ")
+    papers = portal_section("Thành phần hồ sơ")
     assert papers.text.split("\n") == [
         "Giấy tờ phải nộp:",
         "Tên giấy tờ (mẫu đơn, tờ khai): số lượng",
