@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import intents
+from . import intents, tables
 from .documents import Chunk, Hit
-from .search import TITLE_FILLER, Searcher
+from .search import EVERYDAY, TITLE_FILLER, Searcher
 from .text import clean, words
 
 # Tuned on the dev set, the ward set and off-topic questions with multilingual-e5-small
@@ -18,6 +18,7 @@ MIN_CONFIDENCE = 0.87
 COVERAGE_WEIGHT = 0.025  # a passage holding the question's own words is a little more trustworthy
 NOVELTY_WEIGHT = 0.03  # a question in words the knowledge base never uses is probably about something else
 MAX_CHARS = 700
+PAPERS_CHARS = 1200  # a list of papers, each by its name, may run longer
 CLARIFY_MARGIN = 0.15  # siblings scoring within this of the best are offered as a choice (tuned on dev)
 MAX_CHOICES = 4
 VALUE_WEIGHT = 5  # in trimming, a line giving the asked kind a value (tuned on the dev halves)
@@ -140,8 +141,11 @@ def distinct_sections(hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def trim(text: str, question: str, max_chars: int = MAX_CHARS) -> str:
-    """The part of ``text`` that answers: the best-matching lines and what follows them."""
+def trim(text: str, question: str, max_chars: int | None = None) -> str:
+    """The part of ``text`` that answers: the best-matching lines and what follows them; for a papers
+    question, the papers (up to PAPERS_CHARS unless ``max_chars`` is given)."""
+    digest_chars = max_chars or PAPERS_CHARS
+    max_chars = max_chars or MAX_CHARS
     if len(text) <= max_chars:
         return text
     q = set(words(question))
@@ -155,6 +159,11 @@ def trim(text: str, question: str, max_chars: int = MAX_CHARS) -> str:
               + VALUE_WEIGHT * intents.gives_value(p, kinds)
               + 3 * (channel is not None and p.startswith(channel)) for p in pieces]
     start = max(range(len(pieces)), key=lambda i: (scores[i], -i))
+    if "documents" in kinds and (digest := papers_digest(text, digest_chars, question)):
+        # "giấy tờ gì" is answered by the papers themselves, each by its name, unless the question names
+        # something of another line that the papers' names do not say ("… có phải chứng thực không")
+        if not _pairs(question) & _pairs(pieces[start]) - _pairs(digest):
+            return digest
     if "documents" in kinds:
         # "giấy tờ gì" is answered by the list from its first paper, unless the question names something
         # of a later line that the first paper does not say ("văn bản ủy quyền có phải chứng thực không")
@@ -171,6 +180,81 @@ def trim(text: str, question: str, max_chars: int = MAX_CHARS) -> str:
         end -= 1
     out = "\n".join(pieces[start : end + 1])
     return ("… " if start > 0 else "") + out + (" …" if end + 1 < len(pieces) else "")
+
+
+PAPER = re.compile(r"\s*[-+]\s(?P<name>.+?)(?P<copies>:\s*\d+\s*bản\b.*)$")  # a papers table row read back
+SUBLIST = re.compile(r"-\s(?P<name>.+?)(?P<copies>:)$")
+GROUP = re.compile(r"[^-+\s].*:$")  # "Giấy tờ phải nộp:"
+PAPER_NAME = 120  # characters of a paper's name in a digest
+
+
+def papers_digest(text: str, max_chars: int = PAPERS_CHARS, question: str = "") -> str | None:
+    """A papers list in short (a portal table read back, ``tables.unflatten_papers``): each paper by its
+    name's first sentence and its copies, under its group's heading, without the notes between them.
+    When they do not all fit, the papers the question names come first, then the list's order; a gap
+    is shown as "…". None when ``text`` lists no paper with its copies."""
+    entries: list[tuple[str, str, int]] = []  # (group heading, paper line, the group's number)
+    group: str | None = None
+    groups = 0
+    lines = text.split("\n")
+    for at, line in enumerate(lines):
+        paper = PAPER.match(line)
+        if paper is None and line.startswith("- ") and line.endswith(":") and at + 1 < len(lines) \
+                and lines[at + 1].startswith("  + ") and PAPER.match(lines[at + 1]):
+            paper = SUBLIST.match(line)  # "- Giấy tờ chứng minh … gồm:", the papers under it follow
+        if paper is None:
+            if GROUP.fullmatch(line.strip()) and line.strip() != tables.HEADER:
+                group = line.strip()
+            elif not LIST_ITEM.match(line) and line.strip() != tables.HEADER:
+                group = ""  # "--", a group without a name: set apart from the group before
+            continue
+        if group is not None:
+            groups += 1
+            heading, group = group, None
+        name = _first_sentence(paper["name"])
+        if len(name) > PAPER_NAME:
+            name = name[: name.rfind(" ", 0, PAPER_NAME)] + " …"
+        entries.append((heading if groups else "", ("  + " if line.lstrip().startswith("+") else "- ")
+                        + name + paper["copies"], groups))
+    if not entries:
+        return None
+    asked = _pairs(question)
+    order = sorted(range(len(entries)), key=lambda i: (-len(asked & _pairs(entries[i][1])), i))
+    kept, size = set(), 0
+    for i in order:
+        heading, line, g = entries[i]
+        cost = len(line) + 3 + (len(heading) + 1 if all(entries[j][2] != g for j in kept) else 0)
+        if size + cost <= max_chars:
+            kept.add(i)
+            size += cost
+    out, shown_group, last = [], 0, -1
+    for i in sorted(kept):
+        heading, line, g = entries[i]
+        if i > last + 1:
+            out.append("…")
+        if g != shown_group:
+            if heading or out:
+                out.append(heading)
+            shown_group = g
+        out.append(line)
+        last = i
+    if last < len(entries) - 1:
+        out.append("…")
+    return "\n".join(out)
+
+
+def _pairs(text: str) -> set[str]:
+    """Adjacent word pairs of ``text`` without everyday words: what names a thing ("văn bản ủy quyền")."""
+    ws = words(text)
+    return {f"{a}_{b}" for a, b in zip(ws, ws[1:]) if a not in EVERYDAY and b not in EVERYDAY}
+
+
+def _first_sentence(text: str) -> str:
+    """``text`` up to its first full stop before a capital ("Giấy báo tử. Trường hợp …" -> "Giấy báo tử")."""
+    for stop in re.finditer(r"\.\s+(?=\w)", text):
+        if text[stop.end()].isupper() and (text[stop.start() - 1].islower() or text[stop.start() - 1] == ")"):
+            return text[: stop.start()]
+    return text
 
 
 # How officers name the submission channels of the portal's tables (tables.CHANNELS).

@@ -74,6 +74,49 @@ def test_a_flattened_papers_table_is_read_back_one_paper_a_line():
         "- Đơn theo Mẫu số 01 NĐ-CPMau01.docx: 1 bản chính"]
 
 
+def test_a_papers_question_gets_the_papers_by_name_without_the_notes_between_them():
+    from indexer.answer import papers_digest
+
+    assert papers_digest(portal_section("Thành phần hồ sơ").text).split("\n") == [
+        "Giấy tờ phải nộp:",
+        "- Tờ khai đăng ký giám hộ theo mẫu (Mẫu TP/HT-GH ban hành kèm theo Thông tư) (mẫu: Mau TK giam ho.docx): 1 bản chính",
+        "- Văn bản cử người giám hộ: 1 bản chính, 1 bản sao",
+        "- Giấy tờ chứng minh điều kiện của người giám hộ gồm:",
+        "  + Giấy xác nhận năng lực hành vi dân sự: 1 bản sao",
+        "Giấy tờ phải xuất trình:",
+        "- Giấy tờ tùy thân của người đi đăng ký: 1 bản chính",
+    ]
+    note = "- Trường hợp các thông tin đã có trong Cơ sở dữ liệu quốc gia về dân cư thì không phải nộp. " * 3
+    section = "\n".join([
+        "Giấy tờ phải xuất trình:",
+        "Tên giấy tờ (mẫu đơn, tờ khai): số lượng",
+        note, "- Giấy tờ tùy thân. " + "Trường hợp giấy tờ tùy thân là hộ chiếu thì chỉ cần số hộ chiếu. " * 4 + ": 1 bản chính",
+        note,
+        "Giấy tờ phải nộp:",
+        "Tên giấy tờ (mẫu đơn, tờ khai): số lượng",
+        "- Văn bản ủy quyền trong trường hợp ủy quyền: 1 bản chính",
+        "--",  # the portal's group without a name, which here holds the form itself
+        "Tên giấy tờ (mẫu đơn, tờ khai): số lượng",
+        "- Mẫu hộ tịch điện tử tương tác đăng ký giám hộ: 1 bản chính",
+        "- Tờ khai đăng ký giám hộ theo mẫu: 1 bản chính",
+    ])
+    short = trim(section, "ông nội làm giám hộ cho cháu thì hồ sơ gồm những gì")
+    assert short.split("\n") == [
+        "Giấy tờ phải xuất trình:",
+        "- Giấy tờ tùy thân: 1 bản chính",  # its name's first sentence
+        "Giấy tờ phải nộp:",
+        "- Văn bản ủy quyền trong trường hợp ủy quyền: 1 bản chính",
+        "",  # set apart from the group before
+        "- Mẫu hộ tịch điện tử tương tác đăng ký giám hộ: 1 bản chính",
+        "- Tờ khai đăng ký giám hộ theo mẫu: 1 bản chính",
+    ]
+    # cut short, the paper the question names stays, and the gap says so
+    cut = trim(section, "giám hộ thì dùng tờ khai nào", max_chars=150)
+    assert "- Tờ khai đăng ký giám hộ theo mẫu: 1 bản chính" in cut and "…" in cut and len(cut) <= 150
+    # a question about a note is still answered from that note
+    assert "Cơ sở dữ liệu quốc gia" in trim(section, "giấy tờ đã có trong cơ sở dữ liệu quốc gia về dân cư thì có phải nộp không")
+
+
 def test_a_table_row_without_a_time_keeps_its_fee_and_the_note_is_said_once():
     from indexer.tables import unflatten
 
