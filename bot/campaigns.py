@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 
 from indexer.errors import IsobotError
 from quizzes import engine
 from quizzes.bank import Bank
 
 from . import messages as m
-from .storage import QuizStore, Store, iso, parse_time
+from .storage import VN, QuizStore, Store, iso, parse_time
 
-VN = timezone(timedelta(hours=7))  # campaign dates are Hà Nội calendar days
 MAX_TRIES = 5  # rounds one account's notification is retried before it is given up
 
 

@@ -12,7 +12,7 @@ from indexer.text import clean as _clean
 from indexer.text import fold
 from quizzes.cells import clean_text, safe_cell
 
-from .storage import ROLES, Officer, Store, normalise_phone
+from .storage import ROLES, Officer, Store, normalise_phone, vn_time
 
 HEADERS = {
     "staff_id": ("staff_id", "ma can bo", "ma cb", "ma nhan vien", "ma so"),
@@ -179,7 +179,7 @@ def export_codes(store: Store, out: Path, unit: str | None, days: int, bot_usern
     if not officers:
         raise IsobotError(f"no officers{' in unit ' + unit if unit else ''}: import the roster first")
     codes = [store.new_code(o.staff_id, days) for o in officers]
-    rows = [[safe_cell(v) for v in (o.staff_id, o.full_name, o.unit, c["code"], c["expires_at"],
+    rows = [[safe_cell(v) for v in (o.staff_id, o.full_name, o.unit, c["code"], vn_time(c["expires_at"]),
                                      deep_link(bot_username, c["code"]))] for o, c in zip(officers, codes)]
     try:
         if suffix == ".xlsx":

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 
 import openpyxl
 import pytest
@@ -87,7 +88,9 @@ def test_cli_import_code_and_codes_export(tmp_path, monkeypatch):
     assert runner.invoke(cli, ["officers", "codes", "--unit", "Văn phòng", "--out", str(tmp_path / "c.xlsx")]).exit_code == 0
     ws = openpyxl.load_workbook(tmp_path / "c.xlsx").active
     rows = list(ws.values)
-    assert rows[0][:4] == ("Mã cán bộ", "Họ và tên", "Đơn vị", "Mã liên kết") and len(rows) == 4
+    assert rows[0][:5] == ("Mã cán bộ", "Họ và tên", "Đơn vị", "Mã liên kết", "Hết hạn") and len(rows) == 4
+    # HR reads when a code expires in Hà Nội time, as dd/mm/yyyy hh:mm
+    assert all(re.fullmatch(r"\d\d/\d\d/20\d\d \d\d:\d\d", r[4]) for r in rows[1:])
     assert runner.invoke(cli, ["officers", "codes", "--out", str(tmp_path / "c.csv")]).exit_code == 0
     with open(tmp_path / "c.csv", encoding="utf-8-sig") as f:
         assert len(list(csv.reader(f))) == 5

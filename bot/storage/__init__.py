@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .db import Clock, connect, iso, parse_time, utcnow
+from .db import VN, Clock, connect, iso, parse_time, utcnow, vn_time
 from .journal import Entry, Journal
 from .officers import ROLES, Officer, Officers, normalise_phone
 from .questions import Questions
 from .quizzes import QuizStore
 from .web import WebStore
 
-__all__ = ["Clock", "Entry", "Officer", "QuizStore", "ROLES", "Store", "iso", "normalise_phone", "parse_time",
-           "WebStore", "utcnow"]
+__all__ = ["VN", "Clock", "Entry", "Officer", "QuizStore", "ROLES", "Store", "iso", "normalise_phone", "parse_time",
+           "WebStore", "utcnow", "vn_time"]
 
 
 class Store(Officers, Journal, Questions):

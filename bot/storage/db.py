@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -22,6 +22,19 @@ def iso(dt: datetime) -> str:
 
 def parse_time(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+VN = timezone(timedelta(hours=7))  # what users read is Hà Nội time
+
+
+def vn_time(value: str | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    """UTC text from the store as Hà Nội time ("" for none; text that is not a stored time as it is)."""
+    if not value:
+        return ""
+    try:
+        return parse_time(value).astimezone(VN).strftime(fmt)
+    except ValueError:
+        return value
 
 
 def connect(path: Path | str | None = None) -> sqlite_utils.Database:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
@@ -12,22 +12,11 @@ from starlette.responses import HTMLResponse
 
 from quizzes.report import STATUS_VI, vi_number
 
-from ..storage import parse_time
+from ..storage import VN, vn_time
 from .auth import ADMIN, HR, ISO, may, officer_of
 from .vi import reading_vi
 
-VN = timezone(timedelta(hours=7))
 ROLE_VI = {"officer": "Cán bộ", "hr": "Tổ chức cán bộ", "iso": "Thư ký ISO", "admin": "Quản trị viên"}
-
-
-def vn_time(value: str | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
-    """UTC text from the store as Hà Nội time."""
-    if not value:
-        return ""
-    try:
-        return parse_time(value).astimezone(VN).strftime(fmt)
-    except ValueError:
-        return value
 
 
 def vn_day(value: str | None) -> str:
