@@ -162,13 +162,13 @@ def trim(text: str, question: str, max_chars: int | None = None) -> str:
     if "documents" in kinds and (digest := papers_digest(text, digest_chars, question)):
         # "giấy tờ gì" is answered by the papers themselves, each by its name, unless the question names
         # something of another line that the papers' names do not say ("… có phải chứng thực không")
-        if not _pairs(question) & _pairs(pieces[start]) - _pairs(digest):
+        if not _named(question) & _pairs(pieces[start]) - _pairs(digest):
             return digest
     if "documents" in kinds:
         # "giấy tờ gì" is answered by the list from its first paper, unless the question names something
         # of a later line that the first paper does not say ("văn bản ủy quyền có phải chứng thực không")
         first = next((i for i, p in enumerate(pieces) if LIST_ITEM.match(p)), start)
-        if first < start and len(q & set(words(pieces[start])) - set(words(pieces[first]))) < 2:
+        if first < start and not _named(question) & _pairs(pieces[start]) - _pairs(pieces[first]):
             start = first
     end, size = start, len(pieces[start])
     # a list of papers is read from its first item; a fee or a time limit from its own row onwards
@@ -218,7 +218,7 @@ def papers_digest(text: str, max_chars: int = PAPERS_CHARS, question: str = "") 
                         + name + paper["copies"], groups))
     if not entries:
         return None
-    asked = _pairs(question)
+    asked = _pairs(question)  # "tờ khai" asks for the papers, and names one of them
     order = sorted(range(len(entries)), key=lambda i: (-len(asked & _pairs(entries[i][1])), i))
     kept, size = set(), 0
     for i in order:
@@ -247,6 +247,16 @@ def _pairs(text: str) -> set[str]:
     """Adjacent word pairs of ``text`` without everyday words: what names a thing ("văn bản ủy quyền")."""
     ws = words(text)
     return {f"{a}_{b}" for a, b in zip(ws, ws[1:]) if a not in EVERYDAY and b not in EVERYDAY}
+
+
+# the word pairs that ask for a kind of fact ("giấy tờ", "thời hạn") rather than name a thing
+CUE_PAIRS = frozenset(p for cues, labels in intents.KINDS.values() for phrase in cues + labels
+                      for p in _pairs(phrase))
+
+
+def _named(question: str) -> set[str]:
+    """What the question names: its word pairs, without those that only ask for a kind of fact."""
+    return _pairs(question) - CUE_PAIRS
 
 
 def _first_sentence(text: str) -> str:
