@@ -16,6 +16,7 @@ from . import changes, store
 from .documents import Chunk
 from .embedder import Embedder
 from .errors import DocumentError, IndexMismatch, IndexMissing, IsobotError
+from .lexicon import Lexicon
 from .readers import LIMITS, SUFFIXES, Limits, check_size, read
 from .structure import MAX_WORDS, chunk_document
 
@@ -179,8 +180,11 @@ def _build(knowledge_dir, data_dir, embedder, progress, max_words, log, limits, 
     report.documents = len(documents)
 
     if old is not None and not report.added and not report.updated and not report.removed:
-        report.chunks = len(old.chunks)
-        return report
+        if Lexicon.current(old.folder):
+            report.chunks = len(old.chunks)
+            return report
+        report.notice = "the index's lexicon is of an older version; rewriting it (nothing is re-embedded)"
+        log(report.notice)
 
     fresh = [c for _, chunks, vectors, _ in kept if vectors is None for c in chunks]
     fresh_titles = [documents[source]["title"] for source, _, vectors, _ in kept if vectors is None]

@@ -33,6 +33,9 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
               "trong bao", "may hom", "ngay lam viec", "bao nhieu lau", "lau khong", "may tuan",
               "thoi gian giai quyet"),
              ("thoi han", "thoi gian giai quyet", "thoi gian thuc hien")),
+    # a time limit the citizen must keep ("sinh con bao lâu thì phải đi khai sinh"), not the time it takes
+    "deadline": (("han chot", "cham nhat", "qua han", "tre han", "muon nhat"),
+                 ("thoi han di", "thoi han dang ky", "thoi han khai", "thoi han thong bao", "thoi han nop")),
     "fee": (("le phi", "phi", "bao nhieu tien", "mat tien", "thu tien", "ton tien", "mien phi", "nop tien",
              "het bao nhieu", "tien", "mat phi"),
             ("phi", "le phi")),
@@ -82,11 +85,20 @@ _PRICE = re.compile(r"(?<!\w)(?:thu|mat|het|ton|tra|dong|gia|nop) bao nhieu"
                     r"(?! (?:ngay|lau|thoi gian|tuan|thang|gio|hom|nam|tuoi|ban|lan|nguoi))")
 
 
+# "phải" with a time cue asks for a deadline ("mấy ngày phải khai tử"), unless it is the wait that must be
+# borne ("phải mất bao lâu", "phải chờ mấy ngày")
+_MUST = re.compile(r"(?<!\w)phai (?!mat |cho |doi |ton )")
+
+
 def asked(question: str) -> list[str]:
     """Kinds of fact the question asks for, in KINDS order ("giấy tờ gì, mất bao lâu" -> both)."""
     q = " ".join(words(question))
     kinds = [k for k, (cues, _) in KINDS.items()
              if any(_has(q, c) for c in cues) or (k == "fee" and _PRICE.search(q))]
+    if "time" in kinds and _MUST.search(q) and "deadline" not in kinds:
+        kinds.insert(kinds.index("time"), "deadline")
+    if "deadline" in kinds and "time" in kinds:
+        kinds.remove("time")
     if "place" in kinds and len(kinds) > 1 and not any(
             _has(q, c) for c in KINDS["place"][0] if c not in CHANNEL_CUES):
         kinds.remove("place")
@@ -97,8 +109,13 @@ def asked(question: str) -> list[str]:
 def named(heading: str) -> str | None:
     """The kind a heading names, if any ("5.2 Thành phần hồ sơ" -> "documents")."""
     last = " ".join(words(heading.split(">")[-1]))
-    found = [k for k, pattern in _LABELS.items() if pattern.search(last)]
-    return found[0] if len(found) == 1 else None
+    found = {k: pattern.findall(last) for k, pattern in _LABELS.items() if pattern.search(last)}
+    # a label inside a longer one names nothing of its own: "Thời hạn đi khai tử" is a deadline, not
+    # the time the procedure takes
+    for k, labels in found.items():
+        if all(any(o in label for label in labels) for other, others in found.items() if other != k for o in others):
+            return k
+    return None
 
 
 @lru_cache(maxsize=16384)
@@ -212,6 +229,7 @@ _AMOUNTS = {
     "fee": re.compile(r"\d[\d.,]*\s*(?:dong|vnd|viet nam dong|d\b)|mien (?:phi|le phi)|khong (?:thu|mat) (?:phi|le phi)"),
     "time": re.compile(r"\d+\s*(?:ngay|gio|thang|tuan|nam)|trong ngay|ngay trong ngay"),
 }
+_AMOUNTS["deadline"] = _AMOUNTS["time"]
 
 
 def gives_value(line: str, kinds: list[str]) -> bool:

@@ -19,7 +19,7 @@ from .restore import FORMS, Restorer
 from .text import terms
 
 FILE = "lexicon.sqlite"
-VERSION = 1  # of the tables below; a lexicon of another version is rebuilt in memory
+VERSION = 2  # of the tables below and of intents.NAMES; a lexicon of another version is rebuilt in memory
 SCHEMA = """
 create table meta (key text primary key, value) without rowid;
 create table arrays (name text primary key, dtype text, shape text, data blob) without rowid;
@@ -60,6 +60,19 @@ class Lexicon:
             except sqlite3.DatabaseError:
                 pass
         return cls.build(chunks)
+
+    @staticmethod
+    def current(folder: Path | None) -> bool:
+        """Whether ``folder`` keeps a lexicon of this version (an index that does not is rewritten at
+        its next build, without re-embedding anything)."""
+        try:
+            db = sqlite3.connect(f"file:{Path(folder) / FILE}?mode=ro&immutable=1", uri=True)
+            try:
+                return dict(db.execute("select key, value from meta")).get("version") == VERSION
+            finally:
+                db.close()
+        except (sqlite3.DatabaseError, TypeError):
+            return False
 
     def save(self, folder: Path) -> None:
         """Write this lexicon (built in memory) into ``folder``."""

@@ -32,7 +32,7 @@ ACCENTED_EVERYDAY = ACCENTED_STOPWORDS | frozenset(
     "còn cũng vẫn đang sẽ".split()
 )
 EVERYDAY = frozenset(fold(w) for w in ACCENTED_EVERYDAY)
-VALUED = {intents.NAMES.index("fee"), intents.NAMES.index("time")}
+VALUED = {intents.NAMES.index(k) for k in ("fee", "time", "deadline")}
 
 
 class Searcher:

@@ -115,6 +115,31 @@ def test_a_damaged_lexicon_is_rebuilt_from_the_chunks(tmp_path):
     assert Searcher(store.load(tmp_path / "data"), HashingEmbedder()).search("lưu hồ sơ", k=1)
 
 
+def test_an_older_lexicon_is_rewritten_at_the_next_index_without_re_embedding(tmp_path):
+    import sqlite3
+
+    from indexer import lexicon
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "qt.md").write_text("# Quy trình một cửa\n\nThời hạn lưu hồ sơ là 05 năm.\n", encoding="utf-8")
+    build_index(kb, tmp_path / "data", HashingEmbedder())
+    before = store.current_link(tmp_path / "data").resolve()
+    db = sqlite3.connect(before / lexicon.FILE)
+    with db:
+        db.execute("update meta set value = ? where key = 'version'", [lexicon.VERSION - 1])
+    db.close()
+    assert not lexicon.Lexicon.current(before)
+    said = []
+    report = build_index(kb, tmp_path / "data", HashingEmbedder(), log=said.append)
+    after = store.current_link(tmp_path / "data").resolve()
+    assert after != before and lexicon.Lexicon.current(after)
+    assert report.unchanged == 1 and "older version" in report.notice
+    assert not any(line.startswith("embedding") for line in said)  # the vectors were kept
+    said.clear()
+    assert build_index(kb, tmp_path / "data", HashingEmbedder(), log=said.append).notice == "" and not said
+
+
 def test_document_vectors_are_the_normalised_means_of_their_chunks(real_index):
     _, _, searcher = real_index
     index = searcher.index

@@ -1,5 +1,6 @@
 """The right section and the right sibling first, or a question back: "Bạn đang hỏi thủ tục nào?"."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,34 @@ def test_kinds_learned_on_the_sample_base_hold_on_a_portal_document():
     assert intents.asked("làm khai tử mất bao nhiêu ngày") == ["time"]
     assert intents.asked("làm mất bao nhiêu lâu") == ["time"]
     assert "fee" not in intents.asked("phải nộp bao nhiêu bản tờ khai")
+
+
+def test_how_long_it_takes_and_how_long_one_has_are_different_sections(embedder, tmp_path):
+    """"Mất bao lâu" asks the time the procedure takes; "mấy ngày phải đi" the deadline a family must keep."""
+    from indexer import store
+    from indexer.build import build_index
+    from indexer.search import Searcher
+    from indexer.text import fold
+
+    assert intents.named("1. Thời hạn đi khai tử và người đi khai tử") == "deadline"  # not "time" too
+    assert intents.named("3. Thời hạn giải quyết") == "time"
+    assert intents.named("Thời hạn và lệ phí") is None
+    assert intents.asked("sinh con bao lâu thì phải đi khai sinh") == ["deadline"]
+    assert intents.asked("phải mất bao lâu mới có giấy") == ["time"]
+    assert intents.asked("hồ sơ phải nộp những gì") == ["documents"]
+    # the sample base's civil-status procedures, which have both sections
+    shutil.copytree(ROOT / "knowledge" / "thu-tuc-hanh-chinh", tmp_path / "kb")
+    build_index(tmp_path / "kb", tmp_path / "data", embedder)
+    searcher = Searcher(store.load(tmp_path / "data", embedder.id), embedder)
+    for question, section in [("đăng ký khai tử mất bao lâu", "5.3 Thời hạn giải quyết"),
+                              ("làm khai tử mấy ngày thì có giấy", "5.3 Thời hạn giải quyết"),
+                              ("mấy ngày phải đi khai tử", "5.1 Thời hạn đi khai tử"),
+                              ("người nhà mất thì chậm nhất bao lâu phải đi khai tử", "5.1 Thời hạn đi khai tử"),
+                              ("đăng ký khai sinh mất bao lâu", "5.3 Thời hạn giải quyết"),
+                              ("sinh con bao lâu thì phải đi khai sinh", "5.1 Thời hạn đi đăng ký")]:
+        for q in (question, fold(question)):
+            top = searcher.search(q, k=1)[0].chunk
+            assert section in top.section and ("khai-tu" in top.source) == ("khai tử" in question), q
 
 
 def test_plain_question_finds_the_plain_procedure_and_offers_the_variants(core):
