@@ -194,8 +194,8 @@ def papers_digest(text: str, max_chars: int = PAPERS_CHARS, question: str = "") 
     When they do not all fit, the papers the question names come first, then the list's order; a gap
     is shown as "…". None when ``text`` lists no paper with its copies."""
     entries: list[tuple[str, str, int]] = []  # (group heading, paper line, the group's number)
-    group: str | None = None
-    groups = 0
+    group: str | None = None  # the heading seen since the last paper, if any
+    heading, groups = "", 0
     lines = text.split("\n")
     for at, line in enumerate(lines):
         paper = PAPER.match(line)
@@ -214,8 +214,7 @@ def papers_digest(text: str, max_chars: int = PAPERS_CHARS, question: str = "") 
         name = _first_sentence(paper["name"])
         if len(name) > PAPER_NAME:
             name = name[: name.rfind(" ", 0, PAPER_NAME)] + " …"
-        entries.append((heading if groups else "", ("  + " if line.lstrip().startswith("+") else "- ")
-                        + name + paper["copies"], groups))
+        entries.append((heading, ("  + " if line.lstrip().startswith("+") else "- ") + name + paper["copies"], groups))
     if not entries:
         return None
     asked = _pairs(question)  # "tờ khai" asks for the papers, and names one of them
