@@ -86,8 +86,10 @@ _PRICE = re.compile(r"(?<!\w)(?:thu|mat|het|ton|tra|dong|gia|nop) bao nhieu"
 
 
 # "phải" with a time cue asks for a deadline ("mấy ngày phải khai tử"), unless it is the wait that must be
-# borne ("phải mất bao lâu", "phải chờ mấy ngày")
+# borne ("phải mất bao lâu", "phải chờ mấy ngày") or the question asks how long until a result ("phải xác
+# minh thì mất bao lâu", "bao lâu thì có giấy")
 _MUST = re.compile(r"(?<!\w)phai (?!mat |cho |doi |ton )")
+_TAKES = re.compile(r"(?<!\w)(?:mat|het|ton) (?:bao|may)|(?:thi|moi) (?:co|xong|lay|nhan)\b|co ket qua")
 
 
 def asked(question: str) -> list[str]:
@@ -95,7 +97,7 @@ def asked(question: str) -> list[str]:
     q = " ".join(words(question))
     kinds = [k for k, (cues, _) in KINDS.items()
              if any(_has(q, c) for c in cues) or (k == "fee" and _PRICE.search(q))]
-    if "time" in kinds and _MUST.search(q) and "deadline" not in kinds:
+    if "time" in kinds and _MUST.search(q) and not _TAKES.search(q) and "deadline" not in kinds:
         kinds.insert(kinds.index("time"), "deadline")
     if "deadline" in kinds and "time" in kinds:
         kinds.remove("time")

@@ -195,6 +195,7 @@ def test_how_long_it_takes_and_how_long_one_has_are_different_sections(embedder,
     assert intents.named("Thời hạn và lệ phí") is None
     assert intents.asked("sinh con bao lâu thì phải đi khai sinh") == ["deadline"]
     assert intents.asked("phải mất bao lâu mới có giấy") == ["time"]
+    assert "deadline" not in intents.asked("giấy tờ chưa rõ, phải xác minh thì mất bao lâu")
     assert intents.asked("hồ sơ phải nộp những gì") == ["documents"]
     # the sample base's civil-status procedures, which have both sections
     shutil.copytree(ROOT / "knowledge" / "thu-tuc-hanh-chinh", tmp_path / "kb")
