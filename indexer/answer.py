@@ -182,7 +182,7 @@ def trim(text: str, question: str, max_chars: int | None = None) -> str:
     return ("… " if start > 0 else "") + out + (" …" if end + 1 < len(pieces) else "")
 
 
-PAPER = re.compile(r"\s*[-+]\s(?P<name>.+?)(?P<copies>:\s*\d+\s*bản\b.*)$")  # a papers table row read back
+PAPER = tables.PAPER_ROW
 SUBLIST = re.compile(r"-\s(?P<name>.+?)(?P<copies>:)$")
 GROUP = re.compile(r"[^-+\s].*:$")  # "Giấy tờ phải nộp:"
 PAPER_NAME = 120  # characters of a paper's name in a digest

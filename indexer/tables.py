@@ -39,6 +39,10 @@ _FORM_FILE = re.compile(r"\.(?:docx?|pdf|xlsx?)$", re.IGNORECASE)
 _GROUP = re.compile(r"(?:^|\s*)\*\s*(?=[^*]*?:)")  # "* Giấy tờ phải xuất trình:" opens a group
 
 
+# a line ``unflatten_papers`` writes for a paper: its name, then its copies ("- Tờ khai …: 1 bản chính")
+PAPER_ROW = re.compile(r"\s*[-+]\s(?P<name>.+?)(?P<copies>:\s*" + _COPIES.pattern + r")$")
+
+
 def read_back(block: Block) -> list[Block]:
     """A table flattened into one paragraph becomes its rows; any other block stays as it is."""
     lines = (unflatten(block.text) or unflatten_papers(block.text)) if block.kind == "para" else None
